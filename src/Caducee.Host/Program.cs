@@ -1,0 +1,1 @@
+namespace Caducee.Host; internal static class Program { public static int Main() => 0; }
