@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Primitives;
+
+namespace Caducee.Core.Policy;
+
+/// <summary>
+/// A policy hook (STYLE.md §4.6, after James's hooks): each stage returns a verdict, and
+/// <see cref="PolicyVerdict.Continue"/> lets the next hook decide. A dependency that cannot be consulted
+/// gives <see cref="VerdictKind.TempFail"/> (451), never a permanent refusal.
+/// </summary>
+public interface ISmtpPolicy
+{
+    /// <summary>At MAIL FROM (the sender is in <paramref name="context"/>).</summary>
+    ValueTask<PolicyVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(PolicyVerdict.Continue);
+
+    /// <summary>At each RCPT TO.</summary>
+    ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(PolicyVerdict.Continue);
+
+    /// <summary>Before the queue relays to <paramref name="domain"/> (the trust space may have changed since RCPT).</summary>
+    ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(PolicyVerdict.Continue);
+}
+
+/// <summary>Runs hooks in order; the first that does not continue decides.</summary>
+public sealed class SmtpPolicyPipeline(IEnumerable<ISmtpPolicy> hooks)
+{
+    private readonly ISmtpPolicy[] _hooks = [.. hooks];
+
+    public async ValueTask<PolicyVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
+    {
+        foreach (var hook in _hooks)
+        {
+            var verdict = await hook.OnMailFromAsync(context, cancellationToken).ConfigureAwait(false);
+            if (verdict.Kind != VerdictKind.Continue)
+            {
+                return verdict;
+            }
+        }
+
+        return PolicyVerdict.Continue;
+    }
+
+    public async ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken)
+    {
+        foreach (var hook in _hooks)
+        {
+            var verdict = await hook.OnRcptToAsync(context, recipient, cancellationToken).ConfigureAwait(false);
+            if (verdict.Kind != VerdictKind.Continue)
+            {
+                return verdict;
+            }
+        }
+
+        return PolicyVerdict.Continue;
+    }
+
+    public async ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken)
+    {
+        foreach (var hook in _hooks)
+        {
+            var verdict = await hook.OnOutboundAsync(domain, cancellationToken).ConfigureAwait(false);
+            if (verdict.Kind != VerdictKind.Continue)
+            {
+                return verdict;
+            }
+        }
+
+        return PolicyVerdict.Continue;
+    }
+}

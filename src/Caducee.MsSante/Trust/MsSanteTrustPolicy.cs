@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Core.Policy;
+using Caducee.Core.Security;
+using Caducee.MsSante.Whitelist;
+using Caducee.Primitives;
+
+namespace Caducee.MsSante.Trust;
+
+/// <summary>
+/// The border of the trust space, as SMTP policy hooks (REQ-05, REQ-08, REQ-09):
+/// <list type="bullet">
+/// <item>on the MX, a peer must present a client certificate chaining to the configured anchors, and its
+/// subject DN must equal the whitelist's <c>DNCertificatOperateur</c> for the sender's domain;</item>
+/// <item>on submission, remote recipients must be in whitelisted domains;</item>
+/// <item>the queue relays only to whitelisted domains.</item>
+/// </list>
+/// When the whitelist cannot be consulted the answer is 451 4.4.3, never a 5xx (STYLE.md §4.6).
+/// </summary>
+public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, CertificateTrust trust, Func<string, bool> isLocalDomain) : ISmtpPolicy
+{
+    private static readonly PolicyVerdict s_unavailable =
+        PolicyVerdict.TempFail("4.4.3", "MSSanté whitelist unavailable at this operator; try again later");
+
+    public ValueTask<PolicyVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(context.Listener == SmtpListenerKind.Mx ? CheckPeer(context) : PolicyVerdict.Continue);
+
+    public ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken)
+    {
+        if (context.Listener != SmtpListenerKind.Submission || isLocalDomain(recipient.Domain))
+        {
+            return ValueTask.FromResult(PolicyVerdict.Continue);
+        }
+
+        return ValueTask.FromResult(CheckDestination(recipient.Domain));
+    }
+
+    public ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CheckDestination(domain));
+
+    private PolicyVerdict CheckDestination(string domain)
+    {
+        var list = whitelist.Current;
+        if (list is null)
+        {
+            return s_unavailable;
+        }
+
+        return list.Document.Find(domain) is null
+            ? PolicyVerdict.Reject(550, "5.7.1", $"Domain {domain} is not in the MSSanté whitelist: only addresses of the MSSanté trust space can be reached")
+            : PolicyVerdict.Continue;
+    }
+
+    private PolicyVerdict CheckPeer(SmtpPolicyContext context)
+    {
+        if (context.Tls is null)
+        {
+            return new PolicyVerdict(VerdictKind.Reject, SmtpReply.TlsRequired, "no TLS");
+        }
+
+        var certificate = context.Tls.PeerCertificate;
+        if (certificate is null)
+        {
+            return PolicyVerdict.Reject(550, "5.7.1", "Client certificate required: present your operator's IGC-Santé certificate in the TLS handshake", "no client certificate");
+        }
+
+        var check = trust.Validate(certificate, X509KeyUsagePurpose.ClientAuth);
+        if (!check.IsValid)
+        {
+            return PolicyVerdict.Reject(550, "5.7.1", $"Client certificate rejected: {check.Reason}", check.Reason);
+        }
+
+        var list = whitelist.Current;
+        if (list is null)
+        {
+            return s_unavailable;
+        }
+
+        var peerDn = DistinguishedName.FromCertificate(certificate);
+        if (context.Sender is null)
+        {
+            // A bounce (<>): the peer must be some operator of the trust space.
+            return list.Document.HasOperator(peerDn)
+                ? PolicyVerdict.Continue
+                : PolicyVerdict.Reject(550, "5.7.1", $"Certificate subject {peerDn} is not an operator of the MSSanté whitelist", "unknown operator DN");
+        }
+
+        var entry = list.Document.Find(context.Sender.Domain);
+        if (entry is null)
+        {
+            return PolicyVerdict.Reject(550, "5.7.1", $"Sender domain {context.Sender.Domain} is not in the MSSanté whitelist", "sender domain not whitelisted");
+        }
+
+        return DistinguishedName.Parse(entry.DnCertificatOperateur).Equals(peerDn)
+            ? PolicyVerdict.Continue
+            : PolicyVerdict.Reject(550, "5.7.1", $"Certificate subject {peerDn} is not the operator certificate listed for {context.Sender.Domain}", "DN mismatch");
+    }
+}
