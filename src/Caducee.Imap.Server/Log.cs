@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Caducee.Imap.Server;
+
+/// <summary>The IMAP event catalogue: session id on every event; never a password, token or message content.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "IMAP session {SessionId} started from {Remote}")]
+    public static partial void SessionStarted(ILogger logger, string sessionId, EndPoint? remote);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "IMAP session {SessionId} ended: {Reason}")]
+    public static partial void SessionEnded(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "IMAP session {SessionId} TLS {Protocol} {Cipher}")]
+    public static partial void TlsEstablished(ILogger logger, string sessionId, string protocol, string cipher);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "IMAP session {SessionId} TLS handshake failed: {Reason}")]
+    public static partial void TlsFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "IMAP session {SessionId} authenticated {User} with {Mechanism}")]
+    public static partial void AuthSucceeded(ILogger logger, string sessionId, string user, string mechanism);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "IMAP session {SessionId} authentication failed for {User}: {Reason}")]
+    public static partial void AuthFailed(ILogger logger, string sessionId, string user, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "IMAP session {SessionId} failed")]
+    public static partial void SessionFailed(ILogger logger, string sessionId, Exception exception);
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Buffers;
+using System.ComponentModel;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Text;
+using Caducee.Imap.Protocol.Receiver;
+using Caducee.Imap.Protocol.Responses;
+using Caducee.Imap.Server.Operations;
+using Microsoft.Extensions.Logging;
+
+namespace Caducee.Imap.Server.Session;
+
+/// <summary>What the I/O loop must do after a command.</summary>
+internal enum ImapAction
+{
+    None,
+    StartTls,
+    Logout,
+}
+
+/// <summary>
+/// One IMAP connection: moves bytes between the transport and the sans-I/O receiver, dispatches
+/// commands to stateless operations, and owns the state. Responses are flushed before each read.
+/// </summary>
+internal sealed class ImapSession
+{
+    private Stream _stream;
+    private PipeReader _reader;
+    private readonly ImapReceiver _receiver;
+
+    public ImapSession(Stream stream, IPEndPoint? remote, ImapServerOptions options, ImapServices services, ILogger logger)
+    {
+        _stream = stream;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        Remote = remote;
+        Options = options;
+        Services = services;
+        Logger = logger;
+        _receiver = new ImapReceiver(options.MaxLineLength, options.MaxLiteralSize);
+        Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+    }
+
+    public string Id { get; }
+
+    public IPEndPoint? Remote { get; }
+
+    public ImapServerOptions Options { get; }
+
+    public ImapServices Services { get; }
+
+    public ILogger Logger { get; }
+
+    public ImapState State { get; set; } = new NotAuthenticated();
+
+    public bool IsTls { get; private set; }
+
+    public ImapWriter Out { get; } = new();
+
+    public int Errors { get; set; }
+
+    /// <summary>An AUTHENTICATE waiting for the client's response line: its tag and mechanism.</summary>
+    public (string Tag, string Mechanism)? PendingSasl { get; set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Log.SessionStarted(Logger, Id, Remote);
+        var reason = "closed by client";
+        try
+        {
+            if (Options.ImplicitTls && !await UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                reason = "TLS handshake failed";
+                return;
+            }
+
+            Out.Untagged($"OK [CAPABILITY {CapabilityOperation.Capabilities(this)}] {Options.HostName} Caducée IMAP ready");
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            reason = await LoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = "server shutting down";
+            await TryWriteAsync("* BYE server shutting down\r\n").ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            reason = "connection lost";
+        }
+        catch (Exception ex)
+        {
+            reason = "internal error";
+            Log.SessionFailed(Logger, Id, ex);
+            await TryWriteAsync("* BYE internal error\r\n").ConfigureAwait(false);
+        }
+        finally
+        {
+            Log.SessionEnded(Logger, Id, reason);
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> LoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result;
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                cts.CancelAfter(State is NotAuthenticated ? Options.PreAuthTimeout : Options.IdleTimeout);
+                try
+                {
+                    result = await _reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await TryWriteAsync("* BYE Autologout; idle for too long\r\n").ConfigureAwait(false);
+                    return "timeout";
+                }
+            }
+
+            var buffer = result.Buffer;
+            var action = ImapAction.None;
+            while (action == ImapAction.None)
+            {
+                if (PendingSasl is { } sasl)
+                {
+                    var lf = buffer.PositionOf((byte)'\n');
+                    if (lf is null)
+                    {
+                        break;
+                    }
+
+                    var line = Encoding.ASCII.GetString(buffer.Slice(0, lf.Value)).TrimEnd('\r');
+                    buffer = buffer.Slice(buffer.GetPosition(1, lf.Value));
+                    PendingSasl = null;
+                    await AuthenticateOperation.ContinueAsync(this, sasl.Tag, sasl.Mechanism, line, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var received = _receiver.Feed(ref buffer);
+                if (received.Status == ReceiveStatus.NeedMoreData)
+                {
+                    break;
+                }
+
+                if (received.Status == ReceiveStatus.NeedContinuation)
+                {
+                    Out.Raw("+ Ready for literal data\r\n");
+                    break;
+                }
+
+                if (received.Status == ReceiveStatus.Error)
+                {
+                    Errors++;
+                    Out.Tagged(received.Tag ?? "*", "BAD", received.Error ?? "Malformed command");
+                    continue;
+                }
+
+                action = await Dispatcher.DispatchAsync(this, received.Request!, cancellationToken).ConfigureAwait(false);
+                if (action == ImapAction.StartTls && buffer.Length > 0)
+                {
+                    // Plaintext pipelined after STARTTLS must not be carried into TLS (RFC 9051 §6.2.1).
+                    Out.Untagged("BYE Commands pipelined after STARTTLS are not allowed");
+                    action = ImapAction.Logout;
+                    buffer = buffer.Slice(buffer.End);
+                }
+            }
+
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (action == ImapAction.Logout)
+            {
+                return "LOGOUT";
+            }
+
+            if (action == ImapAction.StartTls && !await UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return "TLS handshake failed";
+            }
+
+            if (Errors >= Options.MaxErrors)
+            {
+                await TryWriteAsync("* BYE Too many errors\r\n").ConfigureAwait(false);
+                return "too many errors";
+            }
+
+            if (result.IsCompleted)
+            {
+                return "closed by client";
+            }
+        }
+    }
+
+    private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
+    {
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            cts.CancelAfter(Options.HandshakeTimeout);
+            try
+            {
+                await ssl.AuthenticateAsServerAsync(Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: false), cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
+            {
+                Log.TlsFailed(Logger, Id, ex.Message);
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                _stream = Stream.Null;
+                _reader = PipeReader.Create(Stream.Null);
+                return false;
+            }
+        }
+
+        Log.TlsEstablished(Logger, Id, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
+        _stream = ssl;
+        _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
+        _receiver.Reset();
+        IsTls = true;
+        return true;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (Out.Length == 0)
+        {
+            return;
+        }
+
+        await _stream.WriteAsync(Out.Written, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        Out.Clear();
+    }
+
+    private async Task TryWriteAsync(string text)
+    {
+        try
+        {
+            Out.Raw(text);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await FlushAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer is gone.
+        }
+    }
+}

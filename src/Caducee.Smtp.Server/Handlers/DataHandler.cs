@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Caducee.Core.Model;
+using Caducee.Core.Policy;
+using Caducee.Primitives;
+using Caducee.Smtp.Protocol.Commands;
+using Caducee.Smtp.Protocol.Parsing;
+using Caducee.Smtp.Server.Session;
+
+namespace Caducee.Smtp.Server.Handlers;
+
+/// <summary>
+/// DATA (RFC 5321 §4.1.1.4). At the end of the content: size verdict, trace header, Message-ID and Date
+/// on submission when missing (RFC 6409 §8), then one durable accept (blob fsynced, metadata committed)
+/// before the 250: a message acknowledged is never lost.
+/// </summary>
+internal static class DataHandler
+{
+    public static (bool Accepted, SessionAction Action) Begin(SmtpSession session)
+    {
+        session.Reply(new SmtpReply(354, null, "End data with <CR><LF>.<CR><LF>"));
+        return (true, SessionAction.BeginData);
+    }
+
+    public static async Task EndOfDataAsync(SmtpSession session, DataReceiver receiver, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var tx = session.Transaction!;
+        session.Transaction = null;
+        if (receiver.TooLarge)
+        {
+            var reply = new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize} octets");
+            Log.MessageRefused(session.Logger, session.Id, reply.Code, reply.Enhanced, reply.Text);
+            session.Reply(reply);
+            return;
+        }
+
+        var now = session.Services.Clock.GetUtcNow();
+        var queueHint = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
+        var prefix = new StringBuilder();
+        prefix.Append(TraceHeader(session, tx, queueHint, now));
+        if (session.Options.Kind == SmtpListenerKind.Submission)
+        {
+            if (!HeaderBlock.HasField(content.Span, "Message-ID"))
+            {
+                prefix.Append(CultureInfo.InvariantCulture, $"Message-ID: <{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}@{session.Options.HostName}>\r\n");
+            }
+
+            if (!HeaderBlock.HasField(content.Span, "Date"))
+            {
+                prefix.Append("Date: ").Append(now.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Append("\r\n");
+            }
+        }
+
+        var prefixBytes = Encoding.UTF8.GetBytes(prefix.ToString());
+        var message = new byte[prefixBytes.Length + content.Length];
+        prefixBytes.CopyTo(message, 0);
+        content.Span.CopyTo(message.AsSpan(prefixBytes.Length));
+
+        try
+        {
+            var blobId = await session.Services.Blobs.PutAsync(message, cancellationToken).ConfigureAwait(false);
+            var accepted = new AcceptedMessage(
+                blobId,
+                message.Length,
+                now,
+                tx.Mail.Sender,
+                [.. tx.LocalRecipients.Select(r => r.Mailbox.Id)],
+                [.. tx.RemoteRecipients.Select(r => new OutboundRecipient(r.Recipient, (NotifyOn)(int)r.Notify, r.OriginalRecipient))],
+                tx.Mail.EnvelopeId,
+                tx.Mail.Ret != DsnReturn.Headers);
+            var result = await session.Services.Store.AcceptAsync(accepted, cancellationToken).ConfigureAwait(false);
+            if (tx.RemoteRecipients.Count > 0)
+            {
+                session.Services.QueueSignal.Signal();
+            }
+
+            Log.MessageAccepted(session.Logger, session.Id, result.QueueId, message.Length, tx.LocalRecipients.Count, tx.RemoteRecipients.Count);
+            session.Reply(new SmtpReply(250, "2.0.0", $"Ok: queued as {result.QueueId}"));
+        }
+        catch (MailException ex)
+        {
+            var reply = SmtpErrorMapping.ToSmtpReply(ex.Error, "Message not accepted: " + ex.Message);
+            Log.MessageRefused(session.Logger, session.Id, reply.Code, reply.Enhanced, reply.Text);
+            session.Reply(reply);
+        }
+    }
+
+    // RFC 5321 §4.4 trace information, with the TLS facts in a comment (RFC 8314 style) and RFC 3848 "with" keywords.
+    private static string TraceHeader(SmtpSession session, SmtpTransaction tx, string id, DateTimeOffset now)
+    {
+        var with = (tx.Mail.SmtpUtf8 ? "UTF8" : string.Empty) + (session.Extended ? "ESMTP" : "SMTP") +
+                   (session.Tls is not null ? "S" : string.Empty) + (session.Principal is not null ? "A" : string.Empty);
+        if (tx.Mail.SmtpUtf8)
+        {
+            with = with.Replace("UTF8ESMTP", "UTF8SMTP", StringComparison.Ordinal);
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Received: from {Clean(session.HeloName ?? "unknown")} ([{session.Remote?.Address}])\r\n");
+        sb.Append(CultureInfo.InvariantCulture, $"\tby {session.Options.HostName} (Caducée) with {with} id {id}");
+        if (session.Tls is { } tls)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\r\n\t(version={tls.Protocol} cipher={tls.CipherSuite}");
+            if (tls.PeerCertificate is { } peer && session.Options.Kind == SmtpListenerKind.Mx)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" client-dn=\"{Clean(peer.Subject)}\"");
+            }
+
+            sb.Append(')');
+        }
+
+        if (tx.RecipientCount == 1)
+        {
+            var rcpt = tx.LocalRecipients.Count == 1 ? tx.LocalRecipients[0].Command.Recipient : tx.RemoteRecipients[0].Recipient;
+            sb.Append(CultureInfo.InvariantCulture, $"\r\n\tfor <{rcpt}>");
+        }
+
+        sb.Append("; ").Append(now.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Append("\r\n");
+        return sb.ToString();
+    }
+
+    // Nothing a peer sends may break the header's structure.
+    private static string Clean(string text) =>
+        new(text.Where(c => c >= ' ' && c != '(' && c != ')' && c != '\\' && c != '"' && c != 127).ToArray());
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Core.Policy;
+using Caducee.Primitives;
+using Caducee.Smtp.Protocol.Commands;
+using Caducee.Smtp.Server.Session;
+
+namespace Caducee.Smtp.Server.Handlers;
+
+/// <summary>MAIL FROM: TLS first on every listener; on submission, an authenticated owner of the address; then the policy hooks.</summary>
+internal static class MailHandler
+{
+    public static async ValueTask<bool> HandleAsync(SmtpSession session, MailCommand command, CancellationToken cancellationToken)
+    {
+        if (session.Tls is null)
+        {
+            session.Errors++;
+            session.Reply(SmtpReply.TlsRequired);
+            return false;
+        }
+
+        if (session.Options.Kind == SmtpListenerKind.Submission)
+        {
+            if (session.Principal is null)
+            {
+                session.Errors++;
+                session.Reply(new SmtpReply(530, "5.7.0", "Authentication required"));
+                return false;
+            }
+
+            if (command.Sender is null || !session.Principal.CanSendAs(command.Sender))
+            {
+                session.Reply(new SmtpReply(550, "5.7.1", $"Sender address {command.Sender?.ToString() ?? "<>"} is not a mailbox of {session.Principal.Mailbox.Address}"));
+                return false;
+            }
+        }
+
+        if (command.DeclaredSize > session.Options.MaxMessageSize)
+        {
+            session.Reply(new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize} octets"));
+            return false;
+        }
+
+        session.Transaction = new SmtpTransaction(command);
+        var verdict = await session.Services.Policy.OnMailFromAsync(session.PolicyContext(), cancellationToken).ConfigureAwait(false);
+        if (verdict.IsRefusal)
+        {
+            session.Transaction = null;
+            Log.PolicyRefused(session.Logger, session.Id, "MAIL", verdict.Reply!.Code, verdict.Reply.Enhanced, verdict.Reason);
+            session.Reply(verdict.Reply);
+            return false;
+        }
+
+        session.Reply(new SmtpReply(250, "2.1.0", "Sender OK"));
+        return true;
+    }
+}

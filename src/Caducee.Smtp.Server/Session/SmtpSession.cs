@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.ComponentModel;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Caducee.Core.Auth;
+using Caducee.Core.Policy;
+using Caducee.Primitives;
+using Caducee.Smtp.Protocol.Commands;
+using Caducee.Smtp.Protocol.Parsing;
+using Caducee.Smtp.Protocol.Replies;
+using Caducee.Smtp.Protocol.StateMachine;
+using Caducee.Smtp.Server.Handlers;
+using Microsoft.Extensions.Logging;
+
+namespace Caducee.Smtp.Server.Session;
+
+/// <summary>What the I/O loop must do after a command.</summary>
+internal enum SessionAction
+{
+    None,
+    StartTls,
+    BeginData,
+    Quit,
+}
+
+/// <summary>
+/// One SMTP connection: moves bytes between the transport and the sans-I/O protocol core, and owns all
+/// session state (handlers are stateless, STYLE.md §4.5). Replies to pipelined commands are coalesced
+/// and flushed only when no further complete command is buffered.
+/// </summary>
+internal sealed class SmtpSession
+{
+    private readonly ArrayBufferWriter<byte> _pending = new(1024);
+    private Stream _stream;
+    private PipeReader _reader;
+    private Mode _mode = Mode.Command;
+    private DataReceiver? _dataReceiver;
+    private ArrayBufferWriter<byte>? _content;
+
+    public SmtpSession(Stream stream, IPEndPoint? remote, SmtpServerOptions options, SmtpServices services, ILogger logger)
+    {
+        _stream = stream;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        Remote = remote;
+        Options = options;
+        Services = services;
+        Logger = logger;
+        Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+    }
+
+    private enum Mode
+    {
+        Command,
+        DrainLine,
+        Data,
+        Sasl,
+    }
+
+    public string Id { get; }
+
+    public IPEndPoint? Remote { get; }
+
+    public SmtpServerOptions Options { get; }
+
+    public SmtpServices Services { get; }
+
+    public ILogger Logger { get; }
+
+    public SmtpState State { get; set; } = SmtpState.Connected;
+
+    public string? HeloName { get; set; }
+
+    public bool Extended { get; set; }
+
+    public TlsInfo? Tls { get; private set; }
+
+    public AuthenticatedPrincipal? Principal { get; set; }
+
+    public SmtpTransaction? Transaction { get; set; }
+
+    /// <summary>The SASL exchange in progress, if any (the next line is a SASL response, not a command).</summary>
+    public SaslExchange? Sasl { get; set; }
+
+    public int Errors { get; set; }
+
+    public SmtpPolicyContext PolicyContext() =>
+        new(Id, Options.Kind, Remote, HeloName, Tls, Principal, Transaction?.Mail.Sender);
+
+    /// <summary>Queues a reply; it is written at the next flush.</summary>
+    public void Reply(SmtpReply reply) => ReplyWriter.Write(_pending, reply);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Log.SessionStarted(Logger, Id, Options.Kind.ToString(), Remote);
+        var reason = "closed by client";
+        try
+        {
+            if (Options.ImplicitTls && !await UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                reason = "TLS handshake failed";
+                return;
+            }
+
+            Reply(new SmtpReply(220, null, $"{Options.HostName} ESMTP Caducée MSSanté ready"));
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            reason = await LoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = "server shutting down";
+            await TryReplyAndFlushAsync(new SmtpReply(421, "4.3.2", $"{Options.HostName} service shutting down, try again later")).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            reason = "connection lost";
+        }
+        catch (Exception ex)
+        {
+            reason = "internal error";
+            Log.SessionFailed(Logger, Id, ex);
+            await TryReplyAndFlushAsync(new SmtpReply(421, "4.3.0", $"{Options.HostName} internal error, closing connection")).ConfigureAwait(false);
+        }
+        finally
+        {
+            Log.SessionEnded(Logger, Id, reason);
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> LoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result;
+            var timeout = _mode == Mode.Data ? Options.DataTimeout : Options.CommandTimeout;
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                cts.CancelAfter(timeout);
+                try
+                {
+                    result = await _reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // RFC 5321 §4.5.3.2: the server may close after a timeout, with 421.
+                    await TryReplyAndFlushAsync(new SmtpReply(421, "4.4.2", $"{Options.HostName} timeout waiting for input, closing connection")).ConfigureAwait(false);
+                    return "timeout";
+                }
+            }
+
+            var buffer = result.Buffer;
+            var action = await ProcessAsync(buffer, cancellationToken).ConfigureAwait(false);
+            buffer = action.Remaining;
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            switch (action.Action)
+            {
+                case SessionAction.Quit:
+                    return "QUIT";
+                case SessionAction.StartTls:
+                    if (!await UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return "TLS handshake failed";
+                    }
+
+                    continue;
+            }
+
+            if (Errors >= Options.MaxErrors)
+            {
+                await TryReplyAndFlushAsync(new SmtpReply(421, "4.7.0", $"{Options.HostName} too many errors, closing connection")).ConfigureAwait(false);
+                return "too many errors";
+            }
+
+            if (result.IsCompleted)
+            {
+                return "closed by client";
+            }
+        }
+    }
+
+    /// <summary>Handles everything complete in <paramref name="buffer"/>; returns what is left and what to do.</summary>
+    private async ValueTask<(SessionAction Action, ReadOnlySequence<byte> Remaining)> ProcessAsync(ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            switch (_mode)
+            {
+                case Mode.DrainLine:
+                    if (!LineReader.TryDrainLine(ref buffer))
+                    {
+                        return (SessionAction.None, buffer);
+                    }
+
+                    _mode = Mode.Command;
+                    Errors++;
+                    Reply(new SmtpReply(500, "5.5.2", $"Line too long (limit {Options.MaxCommandLine} octets)"));
+                    continue;
+
+                case Mode.Data:
+                    var status = _dataReceiver!.Feed(buffer, _content!, out var consumed);
+                    buffer = buffer.Slice(consumed);
+                    if (status == DataStatus.NeedMoreData)
+                    {
+                        return (SessionAction.None, buffer);
+                    }
+
+                    _mode = Mode.Command;
+                    await DataHandler.EndOfDataAsync(this, _dataReceiver, _content!.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    _content = null;
+                    continue;
+            }
+
+            var lineStatus = LineReader.TryReadLine(ref buffer, Options.MaxCommandLine, out var line);
+            if (lineStatus == LineStatus.NeedMoreData)
+            {
+                return (SessionAction.None, buffer);
+            }
+
+            if (lineStatus == LineStatus.TooLong)
+            {
+                _mode = Mode.DrainLine;
+                continue;
+            }
+
+            var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
+            if (_mode == Mode.Sasl)
+            {
+                var text = System.Text.Encoding.ASCII.GetString(bytes);
+                await AuthHandler.ContinueAsync(this, text, cancellationToken).ConfigureAwait(false);
+                if (Sasl is null)
+                {
+                    _mode = Mode.Command;
+                }
+
+                continue;
+            }
+
+            var command = CommandParser.Parse(bytes);
+            var action = await DispatchAsync(command, cancellationToken).ConfigureAwait(false);
+            switch (action)
+            {
+                case SessionAction.Quit:
+                    return (SessionAction.Quit, buffer);
+                case SessionAction.StartTls:
+                    if (buffer.Length > 0)
+                    {
+                        // RFC 3207 §5 / CVE-2011-0411: plaintext pipelined after STARTTLS must not be carried into TLS.
+                        _pending.Clear();
+                        Reply(new SmtpReply(554, "5.5.1", "Commands pipelined after STARTTLS are not allowed; closing connection"));
+                        return (SessionAction.Quit, buffer.Slice(buffer.End));
+                    }
+
+                    return (SessionAction.StartTls, buffer);
+                case SessionAction.BeginData:
+                    _mode = Mode.Data;
+                    _dataReceiver = new DataReceiver(Options.MaxMessageSize);
+                    _content = new ArrayBufferWriter<byte>(16 * 1024);
+                    break;
+            }
+
+            if (Sasl is not null)
+            {
+                _mode = Mode.Sasl;
+            }
+        }
+    }
+
+    private async ValueTask<SessionAction> DispatchAsync(SmtpCommand command, CancellationToken cancellationToken)
+    {
+        if (command is InvalidCommand invalid)
+        {
+            Errors++;
+            Reply(invalid.Reply);
+            return SessionAction.None;
+        }
+
+        if (!SmtpStateTable.TryAccept(State, command.Verb, out var next))
+        {
+            Errors++;
+            Reply(State switch
+            {
+                SmtpState.Connected => new SmtpReply(503, "5.5.1", "Send EHLO first"),
+                SmtpState.Ready when command.Verb is SmtpVerb.Rcpt => new SmtpReply(503, "5.5.1", "Need MAIL before RCPT"),
+                SmtpState.MailGiven when command.Verb is SmtpVerb.Data or SmtpVerb.Bdat => new SmtpReply(503, "5.5.1", "Need RCPT before DATA"),
+                _ when command.Verb is SmtpVerb.Mail => new SmtpReply(503, "5.5.1", "Nested MAIL command"),
+                _ when command.Verb is SmtpVerb.StartTls => new SmtpReply(503, "5.5.1", "STARTTLS not allowed now"),
+                _ => SmtpReply.BadSequence,
+            });
+            return SessionAction.None;
+        }
+
+        var (accepted, action) = command switch
+        {
+            HeloCommand c => (HeloHandler.Handle(this, c), SessionAction.None),
+            StartTlsCommand => StartTlsHandler.Handle(this),
+            AuthCommand c => (await AuthHandler.StartAsync(this, c, cancellationToken).ConfigureAwait(false), SessionAction.None),
+            MailCommand c => (await MailHandler.HandleAsync(this, c, cancellationToken).ConfigureAwait(false), SessionAction.None),
+            RcptCommand c => (await RcptHandler.HandleAsync(this, c, cancellationToken).ConfigureAwait(false), SessionAction.None),
+            DataCommand => DataHandler.Begin(this),
+            BdatCommand => NotImplemented("BDAT (CHUNKING) is not offered by this server"),
+            RsetCommand => Rset(),
+            NoopCommand => Simple(SmtpReply.Ok),
+            VrfyCommand => Simple(new SmtpReply(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery")),
+            HelpCommand => Simple(new SmtpReply(214, "2.0.0", "See RFC 5321 and https://caducee.example/docs")),
+            QuitCommand => (Quit(), SessionAction.Quit),
+            _ => NotImplemented("Command not implemented"),
+        };
+
+        if (accepted)
+        {
+            State = next;
+        }
+
+        return action;
+    }
+
+    private (bool, SessionAction) Simple(SmtpReply reply)
+    {
+        Reply(reply);
+        return (true, SessionAction.None);
+    }
+
+    private (bool, SessionAction) NotImplemented(string text)
+    {
+        Errors++;
+        Reply(new SmtpReply(502, "5.5.1", text));
+        return (false, SessionAction.None);
+    }
+
+    private (bool, SessionAction) Rset()
+    {
+        Transaction = null;
+        Reply(SmtpReply.Ok);
+        return (true, SessionAction.None);
+    }
+
+    private bool Quit()
+    {
+        Reply(new SmtpReply(221, "2.0.0", $"{Options.HostName} closing connection"));
+        return true;
+    }
+
+    private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
+    {
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            cts.CancelAfter(Options.HandshakeTimeout);
+            try
+            {
+                var request = Options.Kind == SmtpListenerKind.Mx;
+                await ssl.AuthenticateAsServerAsync(Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: request), cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
+            {
+                Log.TlsFailed(Logger, Id, ex.Message);
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                _stream = Stream.Null;
+                _reader = PipeReader.Create(Stream.Null);
+                return false;
+            }
+        }
+
+        X509Certificate2? peer = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
+        Tls = new TlsInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), peer);
+        Log.TlsEstablished(Logger, Id, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), peer?.Subject ?? "none");
+        _stream = ssl;
+        _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
+
+        // RFC 3207 §4.2: forget everything learnt before TLS.
+        State = SmtpState.Connected;
+        HeloName = null;
+        Transaction = null;
+        Principal = null;
+        return true;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.WrittenCount == 0)
+        {
+            return;
+        }
+
+        await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _pending.Clear();
+    }
+
+    private async Task TryReplyAndFlushAsync(SmtpReply reply)
+    {
+        try
+        {
+            Reply(reply);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await FlushAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer is gone; nothing more to say.
+        }
+    }
+}
