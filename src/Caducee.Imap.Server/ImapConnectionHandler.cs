@@ -16,7 +16,7 @@ public sealed class ImapConnectionHandler(ImapServerOptions options, ImapService
     {
         var stream = new DuplexPipeStream(connection.Transport);
         var session = new ImapSession(stream, connection.RemoteEndPoint as IPEndPoint, options, services, _logger);
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = session.Id });
+        using var scope = _logger.BeginScope("SessionId:{SessionId}", session.Id);
         await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }
 }

@@ -24,34 +24,36 @@ public static class NationalNames
     /// <summary>A professional's CPS-like certificate: CN=first LAST, serialNumber=idNatPS (8 + RPPS), OU=structure id.</summary>
     public static X500DistinguishedName Professional(string firstName, string lastName, string rpps, string structureId, string organisation)
     {
+        // The builder prepends: add the most specific attribute first so C comes first in the encoding.
         var b = new X500DistinguishedNameBuilder();
-        b.AddCountryOrRegion("FR");
-        b.AddOrganizationName(organisation);
-        b.AddOrganizationalUnitName(structureId);
-        b.Add("2.5.4.4", lastName.ToUpperInvariant()); // surname
-        b.Add("2.5.4.42", firstName); // givenName
-        b.Add("2.5.4.5", "8" + rpps); // serialNumber: idNatPS
         b.AddCommonName($"{firstName} {lastName.ToUpperInvariant()}");
+        b.Add("2.5.4.5", "8" + rpps); // serialNumber: idNatPS
+        b.Add("2.5.4.42", firstName); // givenName
+        b.Add("2.5.4.4", lastName.ToUpperInvariant()); // surname
+        b.AddOrganizationalUnitName(structureId);
+        b.AddOrganizationName(organisation);
+        b.AddCountryOrRegion("FR");
         return b.Build();
     }
 
     private static X500DistinguishedName Build(string cn, string? ou, string o, string? st)
     {
-        // Encoded most significant first; printed most specific first (CN, OU, O, ST, C).
+        // Encoded most significant first (C, ST, O, OU, CN) as IGC-Santé certificates are; printed most
+        // specific first. X500DistinguishedNameBuilder prepends each attribute, hence the order of the calls.
         var b = new X500DistinguishedNameBuilder();
-        b.AddCountryOrRegion("FR");
-        if (st is not null)
-        {
-            b.AddStateOrProvinceName(st);
-        }
-
-        b.AddOrganizationName(o);
+        b.AddCommonName(cn);
         if (ou is not null)
         {
             b.AddOrganizationalUnitName(ou);
         }
 
-        b.AddCommonName(cn);
+        b.AddOrganizationName(o);
+        if (st is not null)
+        {
+            b.AddStateOrProvinceName(st);
+        }
+
+        b.AddCountryOrRegion("FR");
         return b.Build();
     }
 }

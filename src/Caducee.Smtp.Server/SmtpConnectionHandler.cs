@@ -19,7 +19,7 @@ public sealed class SmtpConnectionHandler(SmtpServerOptions options, SmtpService
     {
         var stream = new DuplexPipeStream(connection.Transport);
         var session = new SmtpSession(stream, connection.RemoteEndPoint as IPEndPoint, options, services, _logger);
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = session.Id });
+        using var scope = _logger.BeginScope("SessionId:{SessionId}", session.Id);
         await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }
 }

@@ -54,15 +54,14 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     public static DistinguishedName FromX500(X500DistinguishedName name)
     {
         var parts = new List<(string, string)>();
-        foreach (var rdn in name.EnumerateRelativeDistinguishedNames())
+        // reversed: most specific first, the order the whitelist prints (the encoding has C first).
+        foreach (var rdn in name.EnumerateRelativeDistinguishedNames(reversed: true))
         {
             var oid = rdn.GetSingleElementType().Value ?? string.Empty;
             var type = s_oidNames.TryGetValue(oid, out var n) ? n : oid;
             parts.Add((type, Fold(rdn.GetSingleElementValue() ?? string.Empty)));
         }
 
-        // Encoded order is most significant first; the whitelist prints most specific first.
-        parts.Reverse();
         return new DistinguishedName(parts);
     }
 

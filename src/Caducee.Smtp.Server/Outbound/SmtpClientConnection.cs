@@ -22,9 +22,10 @@ public sealed record RelayResult(IReadOnlyDictionary<long, SmtpReply> PerRecipie
 /// operator's certificate (mutual TLS), checks the peer's certificate against the trust anchors and its
 /// name, then sends one message. Every failure becomes a reply (4xx when the cause may pass).
 /// </summary>
-public sealed class SmtpClientConnection(string heloName, TlsPolicy tls, CertificateTrust trust, SslStreamCertificateContext clientCertificate, TimeSpan timeout)
+public sealed class SmtpClientConnection(string heloName, TlsPolicy tls, CertificateTrust trust, SslStreamCertificateContext? clientCertificate, TimeSpan timeout)
 {
-    public async Task<RelayResult> SendAsync(Route route, MailAddress? sender, IReadOnlyList<QueueRecipient> recipients, ReadOnlyMemory<byte> message, string? envelopeId, bool returnFull, CancellationToken cancellationToken)
+    /// <summary>Sends one message; with <paramref name="credentials"/>, authenticates with AUTH PLAIN after TLS (submission).</summary>
+    public async Task<RelayResult> SendAsync(Route route, MailAddress? sender, IReadOnlyList<QueueRecipient> recipients, ReadOnlyMemory<byte> message, string? envelopeId, bool returnFull, CancellationToken cancellationToken, System.Net.NetworkCredential? credentials = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -72,6 +73,16 @@ public sealed class SmtpClientConnection(string heloName, TlsPolicy tls, Certifi
                 if (ehlo.Code != 250)
                 {
                     return All(recipients, ehlo);
+                }
+
+                if (credentials is not null)
+                {
+                    var plain = Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{credentials.UserName}\0{credentials.Password}"));
+                    var auth = await CommandAsync(stream, reader, "AUTH PLAIN " + plain, ct).ConfigureAwait(false);
+                    if (auth.Code != 235)
+                    {
+                        return All(recipients, auth);
+                    }
                 }
 
                 var extensions = ehlo.Lines.Skip(1).Select(l => l.Split(' ')[0].ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.CommandLine;
+using Caducee.Hosting;
+using Caducee.Primitives;
+
+namespace Caducee.Host.Commands;
+
+/// <summary>`caducee init`: creates a data folder, its database and a commented configuration to edit.</summary>
+internal static class InitCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var domain = new Option<string>("--domain") { Description = "The MSSanté domain this operator hosts, e.g. hopital-nord.mssante.fr.", Required = true };
+        var command = new Command("init", "Create a data folder with its database and a commented configuration file (DIR/caducee.json).") { data, domain };
+        command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
+        {
+            var name = parse.GetValue(domain)!;
+            if (!DomainName.IsValid(name))
+            {
+                await Console.Error.WriteLineAsync($"error: --domain '{name}' is not a valid domain name; expected something like hopital-nord.mssante.fr").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await storage.Store.AddDomainAsync(name, ct).ConfigureAwait(false);
+            var config = storage.Layout.ConfigFile;
+            if (!File.Exists(config))
+            {
+                await File.WriteAllTextAsync(config, Template(name.ToLowerInvariant()), ct).ConfigureAwait(false);
+                Console.WriteLine($"Wrote {config}: edit it, then run 'caducee serve --config {config}'.");
+            }
+            else
+            {
+                Console.WriteLine($"{config} exists; left as it is.");
+            }
+
+            Console.WriteLine($"Data folder ready: {storage.Layout.Root} (domain {name}, schema version {await storage.Store.GetSchemaVersionAsync(ct).ConfigureAwait(false)}).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string Template(string domain) => $$"""
+        // Caducée operator node configuration. Comments are allowed. Every key can be overridden by an
+        // environment variable CADUCEE__<Key>__<SubKey>, e.g. CADUCEE__Listen__Mx=0.0.0.0:25.
+        {
+          // "operator" (an MSSanté operator) or "authority" (a trust-space authority).
+          "Role": "operator",
+          "Domain": "{{domain}}",
+          // Name in the SMTP greeting and Received headers; must match the server certificate.
+          "HostName": "mx.{{domain}}",
+          // Relative paths are relative to this file.
+          "DataDir": ".",
+          "Listen": {
+            // Inter-operator relay (mutual TLS, whitelisted operators only).
+            "Mx": "0.0.0.0:25",
+            // Submission for mail clients and professional software (STARTTLS, then AUTH).
+            "Submission": "0.0.0.0:587",
+            "Imap": "0.0.0.0:143",
+            "Https": "0.0.0.0:443"
+          },
+          "Tls": {
+            // IGC-Santé server certificate of the operator, PEM, and its key.
+            "Certificate": "tls/server.pem",
+            "Key": "tls/server.key",
+            // The operator certificate presented to other operators; its DN is the whitelist's DNCertificatOperateur.
+            "ClientCertificate": "tls/client.pem",
+            "ClientKey": "tls/client.key",
+            // Trust anchors and intermediates (the IGC-Santé chain, PEM).
+            "TrustBundle": "tls/igc-sante.pem"
+          },
+          "Whitelist": {
+            "Url": "https://espacedeconfiance.mssante.fr/listeblanchemssante.xml",
+            // Optional: a file holding the SHA-256 of the list (REQ-03).
+            "ChecksumUrl": "",
+            "Interval": "01:00:00"
+          },
+          // Static routes for tests and private deployments: "domain": "host:port [tls-name]".
+          "Routes": {},
+          "Limits": { "MaxMessageSize": 52428800 },
+          "Queue": { "RetryDelay": "00:01:00" }
+        }
+
+        """;
+}

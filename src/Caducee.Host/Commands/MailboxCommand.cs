@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.CommandLine;
+using System.Security.Cryptography;
+using Caducee.Core.Auth;
+using Caducee.Core.Model;
+using Caducee.Hosting;
+using Caducee.Primitives;
+
+namespace Caducee.Host.Commands;
+
+/// <summary>`caducee mailbox add|list|remove`: administration of a node's mailboxes (BAL).</summary>
+internal static class MailboxCommand
+{
+    public static Command Create() => new("mailbox", "Create, list and close mailboxes (BAL).")
+    {
+        Add(),
+        List(),
+        Remove(),
+    };
+
+    private static Command Add()
+    {
+        var data = CommonOptions.Data();
+        var address = new Argument<string>("address") { Description = "The mailbox address, e.g. jean.dupont@hopital-nord.mssante.fr." };
+        var kind = new Option<string>("--kind") { Description = "Mailbox kind: PER (personal), ORG (organisational), APP (applicative), CAB (practice).", DefaultValueFactory = _ => "PER" };
+        kind.AcceptOnlyFromAmong("PER", "ORG", "APP", "CAB", "per", "org", "app", "cab");
+        var name = new Option<string?>("--name") { Description = "Display name, e.g. \"Dr Jean DUPONT\"." };
+        var owner = new Option<string?>("--owner") { Description = "Owner identifier: the RPPS for PER/CAB, the structure id for ORG/APP." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input instead of generating one." };
+        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, passwordStdin, data };
+        command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
+        {
+            if (!MailAddress.TryParse(parse.GetValue(address), out var mail, out var error))
+            {
+                await Console.Error.WriteLineAsync($"error: '{parse.GetValue(address)}' is not a valid address ({error}); expected local-part@domain").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (!MailboxKinds.TryParse(parse.GetValue(kind), out var mailboxKind))
+            {
+                await Console.Error.WriteLineAsync("error: --kind must be PER, ORG, APP or CAB").ConfigureAwait(false);
+                return 2;
+            }
+
+            string password;
+            var generated = !parse.GetValue(passwordStdin);
+            if (generated)
+            {
+                password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+            }
+            else
+            {
+                password = (await Console.In.ReadLineAsync(ct).ConfigureAwait(false))?.TrimEnd('\r', '\n') ?? string.Empty;
+                if (password.Length < 12)
+                {
+                    await Console.Error.WriteLineAsync("error: the password read from standard input must have at least 12 characters").ConfigureAwait(false);
+                    return 2;
+                }
+            }
+
+            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            var domains = await storage.Store.ListDomainsAsync(ct).ConfigureAwait(false);
+            if (!domains.Contains(mail.Domain, StringComparer.OrdinalIgnoreCase))
+            {
+                await Console.Error.WriteLineAsync($"error: domain {mail.Domain} is not hosted in {storage.Layout.Root}; run 'caducee init --domain {mail.Domain} --data {parse.GetValue(data)}' first").ConfigureAwait(false);
+                return 2;
+            }
+
+            try
+            {
+                var created = await storage.Store.CreateMailboxAsync(new NewMailbox(mail, mailboxKind, parse.GetValue(name), parse.GetValue(owner), PasswordHasher.Hash(password), null), ct).ConfigureAwait(false);
+                Console.WriteLine($"Created {created.Kind.ToCode()} mailbox {created.Address}.");
+            }
+            catch (MailException ex) when (ex.Error == MailError.Exists)
+            {
+                await Console.Error.WriteLineAsync($"error: mailbox {mail} already exists; address and kind cannot change (REQ-21)").ConfigureAwait(false);
+                return 1;
+            }
+
+            if (generated)
+            {
+                Console.WriteLine($"Password (shown once): {password}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var data = CommonOptions.Data();
+        var command = new Command("list", "List the mailboxes with their kind and status.") { data };
+        command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
+        {
+            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            var mailboxes = await storage.Store.ListMailboxesAsync(ct).ConfigureAwait(false);
+            Console.WriteLine($"{"ADDRESS",-48} {"KIND",-4} {"STATUS",-9} NAME");
+            foreach (var m in mailboxes)
+            {
+                Console.WriteLine($"{m.Address,-48} {m.Kind.ToCode(),-4} {m.Status.ToString().ToLowerInvariant(),-9} {m.DisplayName}");
+            }
+
+            Console.WriteLine($"{mailboxes.Count} mailbox(es).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var data = CommonOptions.Data();
+        var address = new Argument<string>("address") { Description = "The mailbox to close." };
+        var command = new Command("remove", "Close a mailbox: it stops receiving mail and logging in; its messages are kept for the retention period.") { address, data };
+        command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
+        {
+            if (!MailAddress.TryParse(parse.GetValue(address), out var mail, out var error))
+            {
+                await Console.Error.WriteLineAsync($"error: '{parse.GetValue(address)}' is not a valid address ({error})").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            if (!await storage.Store.SetMailboxStatusAsync(mail, MailboxStatus.Closed, ct).ConfigureAwait(false))
+            {
+                await Console.Error.WriteLineAsync($"error: no mailbox {mail} in {storage.Layout.Root}; see 'caducee mailbox list'").ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.WriteLine($"Closed mailbox {mail}.");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Caducee.Core.Auth;
+using Caducee.Core.Model;
+using Caducee.Core.Routing;
+using Caducee.Core.Security;
+using Caducee.Host.Nodes;
+using Caducee.Hosting.Configuration;
+using Caducee.Hosting.Pki;
+using Caducee.MsSante.Trust;
+using Caducee.MsSante.Whitelist;
+using Caducee.Pki;
+using Caducee.Primitives;
+using Caducee.Smtp.Server.Outbound;
+using Microsoft.Extensions.Logging;
+
+namespace Caducee.Host.Demo;
+
+/// <summary>
+/// `caducee demo`: a trust-space authority and two operators on 127.0.0.1, each with its own SQLite
+/// folder under the demo folder, a generated PKI, demo mailboxes, and a first message that crosses the
+/// trust space. Writes <c>demo.json</c> once every listener is ready. A second start reuses the folder.
+/// </summary>
+public sealed partial class DemoEnvironment : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private readonly ILogger _logger;
+
+    private DemoEnvironment(string root, AuthorityNode authority, IReadOnlyList<OperatorNode> operators, DemoJson json, ILogger logger)
+    {
+        Root = root;
+        Authority = authority;
+        Operators = operators;
+        Json = json;
+        _logger = logger;
+    }
+
+    public string Root { get; }
+
+    public AuthorityNode Authority { get; }
+
+    public IReadOnlyList<OperatorNode> Operators { get; }
+
+    public DemoJson Json { get; }
+
+    public string DemoJsonPath => Path.Combine(Root, "demo.json");
+
+    public static async Task<DemoEnvironment> StartAsync(string dataDir, int basePort, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("Caducee.Demo");
+        var root = Path.GetFullPath(dataDir);
+        Directory.CreateDirectory(root);
+        var pki = DemoPki.OpenOrCreate(Path.Combine(root, "pki"));
+        var secrets = await DemoSecrets.LoadAsync(Path.Combine(root, "secrets.json"), cancellationToken).ConfigureAwait(false);
+        var ports = AllocatePorts(basePort, 1 + (4 * DemoPlan.Operators.Count));
+
+        // Authority: whitelist of the operators' domains with their operator certificate DN (REQ-04).
+        var authorityTls = pki.Issue("authority", NationalNames.Organisation("espacedeconfiance.mssante.test", "100000000000000", "AUTORITE DE TEST CADUCEE", null), CertificateProfile.Server, ["espacedeconfiance.mssante.test", "localhost"]);
+        var authorityDir = Path.Combine(root, "authority");
+        Directory.CreateDirectory(authorityDir);
+        var now = DateTimeOffset.UtcNow;
+        var domains = DemoPlan.Operators.Select(o => new WhitelistDomain(
+            o.Domain,
+            o.Organisation,
+            DistinguishedName.FromX500(OperatorDn(o)).ToString(),
+            "+33 1 00 00 00 00, contact@" + o.Domain,
+            "+33 1 00 00 00 01, support@" + o.Domain,
+            now));
+        var whitelistFile = Path.Combine(authorityDir, "listeblanchemssante.xml");
+        await File.WriteAllBytesAsync(whitelistFile, WhitelistXml.Write(new WhitelistDocument(now, domains)), cancellationToken).ConfigureAwait(false);
+        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl });
+        var authority = await AuthorityNode.StartAsync(authoritySettings, loggerFactory, cancellationToken).ConfigureAwait(false);
+        var authorityUrl = $"https://127.0.0.1:{authority.Endpoints["https"]!.Port}";
+
+        var operators = new List<OperatorNode>();
+        var operatorJson = new List<DemoOperatorJson>();
+        try
+        {
+            for (var i = 0; i < DemoPlan.Operators.Count; i++)
+            {
+                var plan = DemoPlan.Operators[i];
+                var p = 1 + (4 * i);
+                var serverTls = pki.Issue($"{plan.Name}-server", OperatorDn(plan), CertificateProfile.Server, [$"mx.{plan.Domain}", plan.Domain, "localhost"]);
+                var clientTls = pki.Issue($"{plan.Name}-client", OperatorDn(plan), CertificateProfile.OrganisationClient);
+                var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
+                for (var j = 0; j < DemoPlan.Operators.Count; j++)
+                {
+                    if (j != i)
+                    {
+                        var other = DemoPlan.Operators[j];
+                        routes[other.Domain] = new Route("127.0.0.1", ports[1 + (4 * j)], "mx." + other.Domain);
+                    }
+                }
+
+                var settings = new OperatorSettings(
+                    plan.Name,
+                    plan.Domain,
+                    "mx." + plan.Domain,
+                    Path.Combine(root, "operators", plan.Name),
+                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3])),
+                    new TlsFiles(serverTls.Certificate, serverTls.Key, clientTls.Certificate, clientTls.Key, pki.BundlePem),
+                    new Uri(authorityUrl + "/listeblanchemssante.xml"),
+                    new Uri(authorityUrl + "/checksum"),
+                    TimeSpan.FromMinutes(10),
+                    routes,
+                    50L * 1024 * 1024,
+                    TimeSpan.FromSeconds(20));
+                var node = await OperatorNode.StartAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
+                operators.Add(node);
+                var mailboxes = await EnsureMailboxesAsync(node, plan, pki, secrets, cancellationToken).ConfigureAwait(false);
+                operatorJson.Add(new DemoOperatorJson(
+                    plan.Name,
+                    plan.Domain,
+                    Format(node.Endpoints["mx"]!),
+                    Format(node.Endpoints["submission"]!),
+                    Format(node.Endpoints["imap"]!),
+                    "https://" + Format(node.Endpoints["https"]!),
+                    new DemoCertJson(clientTls.Certificate, clientTls.Key),
+                    mailboxes));
+            }
+        }
+        catch
+        {
+            foreach (var node in operators)
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await authority.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
+        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir"), operatorJson);
+        var environment = new DemoEnvironment(root, authority, operators, json, logger);
+        await WritePrivateAsync(environment.DemoJsonPath, JsonSerializer.Serialize(json, s_json), cancellationToken).ConfigureAwait(false);
+
+        if (!secrets.SampleSent)
+        {
+            await environment.SendSampleAsync(cancellationToken).ConfigureAwait(false);
+            secrets.SampleSent = true;
+            await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return environment;
+    }
+
+    /// <summary>Submits a message as a demo mailbox through its operator's submission listener (STARTTLS + AUTH PLAIN).</summary>
+    public async Task<SmtpReply> SubmitAsync(DemoOperatorJson from, DemoMailboxJson mailbox, IReadOnlyList<string> to, byte[] message, CancellationToken cancellationToken)
+    {
+        var trust = CertificateTrust.FromPemFile(Json.Ca);
+        var client = new SmtpClientConnection("demo-client.localhost", new TlsPolicy(), trust, clientCertificate: null, TimeSpan.FromSeconds(30));
+        var endpoint = IPEndPoint.Parse(from.Submission);
+        var recipients = to.Select((a, i) => new QueueRecipient(i, new OutboundRecipient(MailAddress.Parse(a), NotifyOn.Default, null), 0)).ToList();
+        var result = await client.SendAsync(new Route(endpoint.Address.ToString(), endpoint.Port, "mx." + from.Domain), MailAddress.Parse(mailbox.Address), recipients, message, null, true, cancellationToken, new NetworkCredential(mailbox.Address, mailbox.Password)).ConfigureAwait(false);
+        return result.PerRecipient.Values.FirstOrDefault(r => !r.IsPositive) ?? result.PerRecipient.Values.First();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Operators)
+        {
+            await node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Authority.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task SendSampleAsync(CancellationToken cancellationToken)
+    {
+        var from = Json.Operators[0];
+        var sender = from.Mailboxes[0];
+        var to = Json.Operators[1].Mailboxes[0];
+        var body = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"From: {sender.DisplayName} <{sender.Address}>\r\n")
+            .Append(CultureInfo.InvariantCulture, $"To: {to.DisplayName} <{to.Address}>\r\n")
+            .Append("Subject: =?UTF-8?Q?Compte_rendu_de_consultation_=E2=80=94_d=C3=A9mo?=\r\n")
+            .Append("MIME-Version: 1.0\r\n")
+            .Append("Content-Type: text/plain; charset=utf-8\r\n")
+            .Append("Content-Transfer-Encoding: 8bit\r\n")
+            .Append("X-MSS-NIL: CADUCEE-DEMO\r\n")
+            .Append("\r\n")
+            .Append("Chère consœur,\r\n\r\nCeci est un message de démonstration de Caducée : il a traversé l'espace de confiance\r\n")
+            .Append("de l'hôpital Nord au cabinet Sud, en TLS mutuel.\r\n\r\nConfraternellement,\r\nDr Jean Dupont\r\n")
+            .ToString();
+        var reply = await SubmitAsync(from, sender, [to.Address], Encoding.UTF8.GetBytes(body), cancellationToken).ConfigureAwait(false);
+        LogSample(_logger, sender.Address, to.Address, reply.Code);
+    }
+
+    private static async Task<IReadOnlyList<DemoMailboxJson>> EnsureMailboxesAsync(OperatorNode node, DemoOperatorPlan plan, DemoPki pki, DemoSecrets secrets, CancellationToken cancellationToken)
+    {
+        var result = new List<DemoMailboxJson>();
+        foreach (var m in plan.Mailboxes)
+        {
+            var address = MailAddress.Parse($"{m.LocalPart}@{plan.Domain}");
+            var password = secrets.PasswordFor(address.ToString());
+            if (await node.Store.FindMailboxAsync(address, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.StructureId, PasswordHasher.Hash(password), null), cancellationToken).ConfigureAwait(false);
+            }
+
+            CertificateFiles? cert = null;
+            if (m.Kind == MailboxKind.Per)
+            {
+                cert = pki.Issue($"{plan.Name}-{m.LocalPart}", NationalNames.Professional(m.FirstName!, m.LastName!, m.Rpps!, plan.StructureId, plan.Organisation), CertificateProfile.PersonalClient, email: address.ToString());
+            }
+            else if (m.Kind == MailboxKind.App)
+            {
+                cert = pki.Issue($"{plan.Name}-{m.LocalPart}", NationalNames.Organisation($"{m.LocalPart}.{plan.Domain}", plan.StructureId, plan.Organisation, plan.Department), CertificateProfile.OrganisationClient);
+            }
+
+            result.Add(new DemoMailboxJson(address.ToString(), m.Kind.ToCode(), password, m.DisplayName, cert?.Certificate, cert?.Key, m.Rpps));
+        }
+
+        return result;
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X500DistinguishedName OperatorDn(DemoOperatorPlan plan) =>
+        NationalNames.Organisation("mx." + plan.Domain, plan.StructureId, plan.Organisation, plan.Department);
+
+    private static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
+
+    private static string Format(IPEndPoint endpoint) => $"{endpoint.Address}:{endpoint.Port}";
+
+    /// <summary>Consecutive ports from <paramref name="basePort"/>, or free ports chosen by the OS when it is 0.</summary>
+    private static int[] AllocatePorts(int basePort, int count)
+    {
+        if (basePort != 0)
+        {
+            // Authority at base; operator i at base+10+10i (mx, submission, imap, https).
+            var ports = new int[count];
+            ports[0] = basePort;
+            for (var i = 1; i < count; i++)
+            {
+                var op = (i - 1) / 4;
+                ports[i] = basePort + 10 + (10 * op) + ((i - 1) % 4);
+            }
+
+            return ports;
+        }
+
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+
+    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(temp, options))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo sample message submitted from {From} to {To}: reply {Code}")]
+    private static partial void LogSample(ILogger logger, string from, string to, int code);
+}
+
+/// <summary>The demo's generated passwords and progress, kept across restarts (mode 0600).</summary>
+internal sealed class DemoSecrets
+{
+    private readonly string _path;
+
+    private DemoSecrets(string path, Dictionary<string, string> passwords, bool sampleSent)
+    {
+        _path = path;
+        Passwords = passwords;
+        SampleSent = sampleSent;
+    }
+
+    public Dictionary<string, string> Passwords { get; }
+
+    public bool SampleSent { get; set; }
+
+    public static async Task<DemoSecrets> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return new DemoSecrets(path, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), false);
+        }
+
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+        var passwords = doc.RootElement.GetProperty("passwords").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.OrdinalIgnoreCase);
+        return new DemoSecrets(path, passwords, doc.RootElement.GetProperty("sampleSent").GetBoolean());
+    }
+
+    public string PasswordFor(string address)
+    {
+        if (!Passwords.TryGetValue(address, out var password))
+        {
+            password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+            Passwords[address] = password;
+        }
+
+        return password;
+    }
+
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(_path, options);
+        await JsonSerializer.SerializeAsync(stream, new { passwords = Passwords, sampleSent = SampleSent }, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

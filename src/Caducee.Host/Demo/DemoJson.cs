@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Text.Json.Serialization;
+
+namespace Caducee.Host.Demo;
+
+/// <summary>
+/// The demo's public interface, <c>DIR/demo.json</c> (issue 2): tests, scripts and users drive the demo
+/// through it. Keys are stable; add others freely, never rename.
+/// </summary>
+public sealed record DemoJson(
+    [property: JsonPropertyName("ca")] string Ca,
+    [property: JsonPropertyName("authority")] DemoAuthorityJson Authority,
+    [property: JsonPropertyName("operators")] IReadOnlyList<DemoOperatorJson> Operators);
+
+public sealed record DemoAuthorityJson(
+    [property: JsonPropertyName("https")] string Https,
+    [property: JsonPropertyName("whitelist")] string Whitelist,
+    [property: JsonPropertyName("fhir")] string Fhir);
+
+public sealed record DemoOperatorJson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("domain")] string Domain,
+    [property: JsonPropertyName("mx")] string Mx,
+    [property: JsonPropertyName("submission")] string Submission,
+    [property: JsonPropertyName("imap")] string Imap,
+    [property: JsonPropertyName("https")] string Https,
+    [property: JsonPropertyName("clientCert")] DemoCertJson ClientCert,
+    [property: JsonPropertyName("mailboxes")] IReadOnlyList<DemoMailboxJson> Mailboxes);
+
+public sealed record DemoCertJson(
+    [property: JsonPropertyName("cert")] string Cert,
+    [property: JsonPropertyName("key")] string Key);
+
+public sealed record DemoMailboxJson(
+    [property: JsonPropertyName("address")] string Address,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("password")] string Password,
+    [property: JsonPropertyName("displayName")] string DisplayName,
+    [property: JsonPropertyName("cert"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cert,
+    [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key,
+    [property: JsonPropertyName("rpps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rpps);

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Security.Cryptography.X509Certificates;
+using Caducee.Core.Security;
+using Caducee.Hosting.Configuration;
+using Caducee.MsSante.Whitelist;
+using Caducee.Pki;
+using Caducee.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Caducee.Host.Nodes;
+
+/// <summary>The trust-space authority: publishes the whitelist, the CA bundle and CRLs over HTTPS.</summary>
+public sealed class AuthorityNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AuthorityNode(WebApplication app, NodeEndpoints endpoints, AuthorityContent content)
+    {
+        _app = app;
+        Endpoints = endpoints;
+        Content = content;
+    }
+
+    public NodeEndpoints Endpoints { get; }
+
+    public AuthorityContent Content { get; }
+
+    public static async Task<AuthorityNode> StartAsync(AuthoritySettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var trust = CertificateTrust.FromPemFile(settings.CaBundle);
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile(settings.CaBundle);
+        var content = new AuthorityContent
+        {
+            CaBundlePemPath = settings.CaBundle,
+            CaBundleP7b = PemFiles.ToP7b(bundle),
+            Crls = settings.CrlFiles.ToDictionary(kv => kv.Key, kv => File.ReadAllBytes(kv.Value)),
+        };
+        try
+        {
+            content.PublishWhitelist(WhitelistXml.Parse(await File.ReadAllBytesAsync(settings.WhitelistFile, cancellationToken).ConfigureAwait(false)));
+        }
+        catch (WhitelistFormatException ex)
+        {
+            throw new ConfigurationException("Authority:WhitelistFile", ex.Message, "a whitelist XML in the national format");
+        }
+
+        var endpoints = new NodeEndpoints();
+        var builder = KestrelFactory.CreateBuilder(loggerFactory);
+        var certificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
+        builder.WebHost.ConfigureKestrel(k => KestrelFactory.Https(endpoints, k, settings.Https, certificate, trust.Intermediates));
+        var app = builder.Build();
+        app.MapAuthorityApi(content);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new AuthorityNode(app, endpoints, content);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Net.Security;
+using Caducee.Core.Auth;
+using Caducee.Core.Policy;
+using Caducee.Core.Ports;
+using Caducee.Core.Routing;
+using Caducee.Core.Security;
+using Caducee.Hosting;
+using Caducee.Hosting.Configuration;
+using Caducee.Imap.Server;
+using Caducee.MsSante.Trust;
+using Caducee.MsSante.Whitelist;
+using Caducee.Pki;
+using Caducee.Smtp.Server;
+using Caducee.Smtp.Server.Outbound;
+using Caducee.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Caducee.Host.Nodes;
+
+/// <summary>
+/// An operator node: MX (mutual TLS with other operators), submission, IMAP and HTTPS on one Kestrel,
+/// plus the outbound queue runner and the whitelist synchronizer, over one data folder.
+/// </summary>
+public sealed class OperatorNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _background = [];
+    private readonly NodeStorage _storage;
+    private readonly WhitelistSynchronizer _synchronizer;
+    private readonly QueueSignal _signal;
+
+    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal)
+    {
+        Settings = settings;
+        _app = app;
+        Endpoints = endpoints;
+        _storage = storage;
+        Whitelist = whitelist;
+        _synchronizer = synchronizer;
+        Queue = queue;
+        _signal = signal;
+    }
+
+    public OperatorSettings Settings { get; }
+
+    public NodeEndpoints Endpoints { get; }
+
+    public WhitelistStore Whitelist { get; }
+
+    public QueueRunner Queue { get; }
+
+    public IMailStore Store => _storage.Store;
+
+    public static async Task<OperatorNode> StartAsync(OperatorSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var storage = await NodeStorage.OpenAsync(settings.DataDir, cancellationToken).ConfigureAwait(false);
+        await storage.Store.AddDomainAsync(settings.Domain, cancellationToken).ConfigureAwait(false);
+        var clock = TimeProvider.System;
+        var trust = CertificateTrust.FromPemFile(settings.Tls.TrustBundle);
+        var serverCertificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
+        var serverContext = SslStreamCertificateContext.Create(serverCertificate, trust.Intermediates, offline: true);
+        var clientContext = SslStreamCertificateContext.Create(PemFiles.Load(settings.Tls.ClientCertificate!, settings.Tls.ClientKey!), trust.Intermediates, offline: true);
+
+        var whitelist = new WhitelistStore(storage.Layout.WhitelistCache, clock);
+        whitelist.LoadLastGood();
+        var synchronizer = new WhitelistSynchronizer(whitelist, new WhitelistSource(settings.WhitelistUrl, settings.WhitelistChecksumUrl, settings.WhitelistInterval), trust, loggerFactory.CreateLogger<WhitelistSynchronizer>());
+        await synchronizer.SyncOnceAsync(cancellationToken).ConfigureAwait(false);
+
+        bool IsLocal(string domain) => string.Equals(domain, settings.Domain, StringComparison.OrdinalIgnoreCase);
+        var policy = new SmtpPolicyPipeline([new MsSanteTrustPolicy(whitelist, trust, IsLocal)]);
+        var auth = new AuthService(storage.Store, new LoginThrottle(clock, maxFailures: 5), new LoginThrottle(clock, maxFailures: 50));
+        var signal = new QueueSignal();
+        var smtpServices = new SmtpServices(storage.Store, storage.Store, storage.Blobs, auth, policy, signal, clock, loggerFactory);
+        var tls = new TlsPolicy();
+        var mx = new SmtpConnectionHandler(new SmtpServerOptions { Kind = SmtpListenerKind.Mx, HostName = settings.HostName, Certificate = serverContext, IsLocalDomain = IsLocal, MaxMessageSize = settings.MaxMessageSize, Tls = tls }, smtpServices);
+        var submission = new SmtpConnectionHandler(new SmtpServerOptions { Kind = SmtpListenerKind.Submission, HostName = settings.HostName, Certificate = serverContext, IsLocalDomain = IsLocal, MaxMessageSize = settings.MaxMessageSize, Tls = tls }, smtpServices);
+        var imap = new ImapConnectionHandler(new ImapServerOptions { HostName = settings.HostName, Certificate = serverContext, Tls = tls }, new ImapServices(storage.Store, storage.Blobs, auth, clock, loggerFactory));
+        var client = new SmtpClientConnection(settings.HostName, tls, trust, clientContext, TimeSpan.FromMinutes(5));
+        var queue = new QueueRunner(smtpServices, new StaticRouteResolver(settings.Routes), client, new QueueOptions { RetryDelay = settings.QueueRetryDelay }, settings.HostName, IsLocal);
+
+        var endpoints = new NodeEndpoints();
+        var builder = KestrelFactory.CreateBuilder(loggerFactory);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            KestrelFactory.Protocol(endpoints, k, "mx", settings.Listen.Mx, mx.OnConnectedAsync);
+            KestrelFactory.Protocol(endpoints, k, "submission", settings.Listen.Submission, submission.OnConnectedAsync);
+            KestrelFactory.Protocol(endpoints, k, "imap", settings.Listen.Imap, imap.OnConnectedAsync);
+            KestrelFactory.Https(endpoints, k, settings.Listen.Https, serverCertificate, trust.Intermediates);
+        });
+        var app = builder.Build();
+        app.MapOperatorApi(settings.Domain, whitelist, storage.Store, clock);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal);
+        node._background.Add(Task.Run(() => queue.RunAsync(node._stopping.Token), CancellationToken.None));
+        node._background.Add(Task.Run(() => synchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        return node;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await Task.WhenAll(_background).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _synchronizer.Dispose();
+        _signal.Dispose();
+        _storage.Dispose();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Globalization;
+using System.Net;
+using Caducee.Core.Routing;
+using Caducee.Primitives;
+using Microsoft.Extensions.Configuration;
+
+namespace Caducee.Hosting.Configuration;
+
+/// <summary>Which part of the trust space a node plays.</summary>
+public enum NodeRole
+{
+    Operator,
+    Authority,
+}
+
+/// <summary>Certificate files of a node (PEM).</summary>
+public sealed record TlsFiles(string Certificate, string Key, string? ClientCertificate, string? ClientKey, string TrustBundle);
+
+/// <summary>The listeners of an operator; a null endpoint is not opened.</summary>
+public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, IPEndPoint? Imap, IPEndPoint? Https);
+
+/// <summary>An operator node's settings, validated.</summary>
+public sealed record OperatorSettings(
+    string Name,
+    string Domain,
+    string HostName,
+    string DataDir,
+    OperatorListeners Listen,
+    TlsFiles Tls,
+    Uri WhitelistUrl,
+    Uri? WhitelistChecksumUrl,
+    TimeSpan WhitelistInterval,
+    IReadOnlyDictionary<string, Route> Routes,
+    long MaxMessageSize,
+    TimeSpan QueueRetryDelay);
+
+/// <summary>An authority node's settings, validated.</summary>
+public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles);
+
+/// <summary>
+/// Reads settings from configuration (JSON file, <c>CADUCEE__</c> environment variables, flags) and
+/// checks every value; a wrong one raises a <see cref="ConfigurationException"/> that names the key, says
+/// what is wrong and what is expected.
+/// </summary>
+public static class NodeSettings
+{
+    /// <summary>Builds configuration from a file, then environment variables, then explicit overrides (highest).</summary>
+    public static IConfiguration Build(string? file, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder();
+        if (file is not null)
+        {
+            if (!File.Exists(file))
+            {
+                throw new ConfigurationException("--config", $"file '{file}' does not exist", "the path of a configuration file written by 'caducee init'");
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables("CADUCEE__");
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        return builder.Build();
+    }
+
+    public static NodeRole Role(IConfiguration c) => Enum(c, "Role", NodeRole.Operator);
+
+    public static OperatorSettings Operator(IConfiguration c, string baseDir)
+    {
+        var domain = Required(c, "Domain", "a domain name such as hopital-nord.mssante.fr");
+        if (!DomainName.IsValid(domain))
+        {
+            throw new ConfigurationException("Domain", $"'{domain}' is not a valid domain name", "a domain name such as hopital-nord.mssante.fr");
+        }
+
+        var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in c.GetSection("Routes").GetChildren())
+        {
+            // "host:port" or "host:port tls-name"
+            var parts = (child.Value ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var key = "Routes:" + child.Key;
+            if (parts.Length is < 1 or > 2 || !TrySplitHostPort(parts[0], out var host, out var port))
+            {
+                throw new ConfigurationException(key, $"'{child.Value}' is not a route", "\"host:port\" or \"host:port tls-name\", e.g. \"127.0.0.1:2525 mx.cabinet-sud.mssante.fr\"");
+            }
+
+            routes[child.Key.ToLowerInvariant()] = new Route(host, port, parts.Length == 2 ? parts[1] : host);
+        }
+
+        return new OperatorSettings(
+            Name: c["Name"] ?? domain.Split('.')[0],
+            Domain: domain.ToLowerInvariant(),
+            HostName: c["HostName"] ?? "mx." + domain,
+            DataDir: ResolvePath(baseDir, c["DataDir"] ?? "data"),
+            Listen: new OperatorListeners(
+                Endpoint(c, "Listen:Mx"),
+                Endpoint(c, "Listen:Submission"),
+                Endpoint(c, "Listen:Imap"),
+                Endpoint(c, "Listen:Https")),
+            Tls: Tls(c, baseDir, clientRequired: true),
+            WhitelistUrl: Url(c, "Whitelist:Url", required: true)!,
+            WhitelistChecksumUrl: Url(c, "Whitelist:ChecksumUrl", required: false),
+            WhitelistInterval: Duration(c, "Whitelist:Interval", TimeSpan.FromHours(1)),
+            Routes: routes,
+            MaxMessageSize: Size(c, "Limits:MaxMessageSize", 50L * 1024 * 1024),
+            QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)));
+    }
+
+    public static AuthoritySettings Authority(IConfiguration c, string baseDir)
+    {
+        var crls = c.GetSection("Crls").GetChildren().ToDictionary(x => x.Key, x => ExistingFile(c, "Crls:" + x.Key, baseDir));
+        return new AuthoritySettings(
+            DataDir: ResolvePath(baseDir, c["DataDir"] ?? "data"),
+            Https: Endpoint(c, "Listen:Https") ?? throw new ConfigurationException("Listen:Https", "missing", "host:port, e.g. 0.0.0.0:443"),
+            Tls: Tls(c, baseDir, clientRequired: false),
+            WhitelistFile: ExistingFile(c, "Authority:WhitelistFile", baseDir),
+            CaBundle: ExistingFile(c, "Tls:TrustBundle", baseDir),
+            CrlFiles: crls);
+    }
+
+    private static TlsFiles Tls(IConfiguration c, string baseDir, bool clientRequired) => new(
+        ExistingFile(c, "Tls:Certificate", baseDir),
+        ExistingFile(c, "Tls:Key", baseDir),
+        clientRequired ? ExistingFile(c, "Tls:ClientCertificate", baseDir) : OptionalFile(c, "Tls:ClientCertificate", baseDir),
+        clientRequired ? ExistingFile(c, "Tls:ClientKey", baseDir) : OptionalFile(c, "Tls:ClientKey", baseDir),
+        ExistingFile(c, "Tls:TrustBundle", baseDir));
+
+    private static string Required(IConfiguration c, string key, string expected) =>
+        string.IsNullOrWhiteSpace(c[key]) ? throw new ConfigurationException(key, "missing", expected) : c[key]!.Trim();
+
+    private static string ExistingFile(IConfiguration c, string key, string baseDir)
+    {
+        var path = ResolvePath(baseDir, Required(c, key, "the path of an existing PEM or XML file"));
+        return File.Exists(path) ? path : throw new ConfigurationException(key, $"file '{path}' does not exist", "the path of an existing file");
+    }
+
+    private static string? OptionalFile(IConfiguration c, string key, string baseDir) =>
+        string.IsNullOrWhiteSpace(c[key]) ? null : ExistingFile(c, key, baseDir);
+
+    private static IPEndPoint? Endpoint(IConfiguration c, string key)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!TrySplitHostPort(value, out var host, out var port) || !IPAddress.TryParse(host, out var ip))
+        {
+            throw new ConfigurationException(key, $"'{value}' is not a valid endpoint", "ip:port, e.g. 0.0.0.0:25 or 127.0.0.1:2525 (port 0 picks a free port)");
+        }
+
+        return new IPEndPoint(ip, port);
+    }
+
+    private static bool TrySplitHostPort(string value, out string host, out int port)
+    {
+        host = string.Empty;
+        port = 0;
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        host = value[..colon].Trim('[', ']');
+        return int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 0 and <= 65535;
+    }
+
+    private static Uri? Url(IConfiguration c, string key, bool required)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return required ? throw new ConfigurationException(key, "missing", "an https:// URL, e.g. https://espacedeconfiance.mssante.fr/listeblanchemssante.xml") : null;
+        }
+
+        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+            ? uri
+            : throw new ConfigurationException(key, $"'{value}' is not an https URL", "an https:// URL (the whitelist is fetched over TLS only)");
+    }
+
+    private static TimeSpan Duration(IConfiguration c, string key, TimeSpan fallback)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new ConfigurationException(key, $"'{value}' is not a positive duration", "hh:mm:ss, e.g. 01:00:00");
+    }
+
+    private static long Size(IConfiguration c, string key, long fallback)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ConfigurationException(key, $"'{value}' is not a positive number of octets", "an integer, e.g. 52428800 for 50 MB");
+    }
+
+    private static T Enum<T>(IConfiguration c, string key, T fallback)
+        where T : struct, System.Enum
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && System.Enum.IsDefined(parsed)
+            ? parsed
+            : throw new ConfigurationException(key, $"'{value}' is not allowed", "one of " + string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
+    }
+
+    private static string ResolvePath(string baseDir, string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDir, path));
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+namespace Caducee.Hosting;
+
+/// <summary>Where a node keeps its files under its data folder (one folder per node).</summary>
+public sealed class DataLayout(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>SQLite metadata: mailboxes, folders, messages, queue.</summary>
+    public string Database => Path.Combine(Root, "caducee.db");
+
+    /// <summary>Encrypted message bytes.</summary>
+    public string Blobs => Path.Combine(Root, "blobs");
+
+    /// <summary>The master key protecting message bytes at rest (0600).</summary>
+    public string MasterKey => Path.Combine(Root, "keys", "master.key");
+
+    /// <summary>The last good whitelist.</summary>
+    public string WhitelistCache => Path.Combine(Root, "whitelist", "listeblanchemssante.xml");
+
+    /// <summary>The commented configuration written by `caducee init`.</summary>
+    public string ConfigFile => Path.Combine(Root, "caducee.json");
+}
