@@ -38,6 +38,12 @@ public sealed class CertificateAuthority : IDisposable
         Issuer = issuer;
     }
 
+    /// <summary>
+    /// Authorities of the test PKI start their validity this far in the past, so that certificates that
+    /// are already expired can be issued for tests (REQ-09).
+    /// </summary>
+    public static readonly TimeSpan CaBackdating = TimeSpan.FromDays(90);
+
     /// <summary>The authority's own certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
 
@@ -53,7 +59,7 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        var cert = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(years));
+        var cert = request.CreateSelfSigned(now - CaBackdating, now.AddYears(years));
         return new CertificateAuthority(cert);
     }
 
@@ -67,7 +73,7 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var notAfter = Min(DateTimeOffset.UtcNow.AddYears(years), Certificate.NotAfter);
-        using var issued = request.Create(Certificate, DateTimeOffset.UtcNow.AddDays(-1), notAfter, NewSerial());
+        using var issued = request.Create(Certificate, DateTimeOffset.UtcNow - CaBackdating, notAfter, NewSerial());
         return new CertificateAuthority(issued.CopyWithPrivateKey(key), Certificate);
     }
 
