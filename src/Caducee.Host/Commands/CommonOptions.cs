@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Caducee.Hosting.Configuration;
 using Caducee.Primitives;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,13 @@ internal static class CommonOptions
             o.ColorBehavior = LoggerColorBehavior.Disabled;
         }));
 
+    /// <summary>
+    /// A token cancelled by Ctrl-C (SIGINT), SIGTERM (systemd, container stop) or <paramref name="cancellationToken"/>.
+    /// Create it first thing in a verb, so a signal during start-up stops cleanly too. SIGTERM is handled
+    /// explicitly: a service must stop cleanly on it, and a background child inherits SIGINT as ignored.
+    /// </summary>
+    public static ShutdownSignal Shutdown(CancellationToken cancellationToken) => new(cancellationToken);
+
     /// <summary>Runs a verb's body, turning the expected failures into one clear line and an exit code.</summary>
     public static async Task<int> GuardAsync(Func<Task<int>> body)
     {
@@ -51,5 +59,48 @@ internal static class CommonOptions
         {
             return 0;
         }
+    }
+}
+
+/// <summary>See <see cref="CommonOptions.Shutdown"/>.</summary>
+internal sealed class ShutdownSignal : IDisposable
+{
+    private readonly CancellationTokenSource _stop;
+    private readonly PosixSignalRegistration _sigterm;
+    private readonly PosixSignalRegistration _sigint;
+
+    public ShutdownSignal(CancellationToken cancellationToken)
+    {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+        _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
+    }
+
+    public CancellationToken Token => _stop.Token;
+
+    /// <summary>Waits for the signal.</summary>
+    public async Task WaitAsync()
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown requested.
+        }
+    }
+
+    public void Dispose()
+    {
+        _sigterm.Dispose();
+        _sigint.Dispose();
+        _stop.Dispose();
+    }
+
+    private void Handle(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _stop.Cancel();
     }
 }

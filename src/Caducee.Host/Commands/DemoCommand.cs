@@ -31,17 +31,12 @@ internal static class DemoCommand
         var command = new Command("demo", "Start an authority and two operators on 127.0.0.1 with a generated PKI and sample mailboxes; writes DIR/demo.json.") { data, basePort };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
+            using var shutdown = CommonOptions.Shutdown(ct);
             using var loggerFactory = CommonOptions.CreateLoggerFactory();
-            await using var demo = await DemoEnvironment.StartAsync(parse.GetValue(data)!, parse.GetValue(basePort), loggerFactory, ct).ConfigureAwait(false);
+            await using var demo = await DemoEnvironment.StartAsync(parse.GetValue(data)!, parse.GetValue(basePort), loggerFactory, shutdown.Token).ConfigureAwait(false);
             PrintSummary(demo);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.WriteLine("Stopping the demo…");
-            }
+            await shutdown.WaitAsync().ConfigureAwait(false);
+            Console.WriteLine("Stopping the demo…");
 
             return 0;
         }));

@@ -24,23 +24,18 @@ internal static class ServeCommand
 
             var configuration = NodeSettings.Build(file, overrides);
             var baseDir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            using var shutdown = CommonOptions.Shutdown(ct);
             using var loggerFactory = CommonOptions.CreateLoggerFactory();
             IAsyncDisposable node = NodeSettings.Role(configuration) switch
             {
-                NodeRole.Authority => await AuthorityNode.StartAsync(NodeSettings.Authority(configuration, baseDir), loggerFactory, ct).ConfigureAwait(false),
-                _ => await OperatorNode.StartAsync(NodeSettings.Operator(configuration, baseDir), loggerFactory, ct).ConfigureAwait(false),
+                NodeRole.Authority => await AuthorityNode.StartAsync(NodeSettings.Authority(configuration, baseDir), loggerFactory, shutdown.Token).ConfigureAwait(false),
+                _ => await OperatorNode.StartAsync(NodeSettings.Operator(configuration, baseDir), loggerFactory, shutdown.Token).ConfigureAwait(false),
             };
             await using (node.ConfigureAwait(false))
             {
                 Console.WriteLine("Caducée node running. Press Ctrl-C to stop.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    Console.WriteLine("Stopping…");
-                }
+                await shutdown.WaitAsync().ConfigureAwait(false);
+                Console.WriteLine("Stopping…");
             }
 
             return 0;

@@ -142,9 +142,17 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
         if (!secrets.SampleSent)
         {
-            await environment.SendSampleAsync(cancellationToken).ConfigureAwait(false);
-            secrets.SampleSent = true;
-            await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await environment.SendSampleAsync(cancellationToken).ConfigureAwait(false);
+                secrets.SampleSent = true;
+                await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await environment.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         return environment;

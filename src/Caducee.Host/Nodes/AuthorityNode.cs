@@ -59,7 +59,12 @@ public sealed class AuthorityNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // Graceful for a few seconds, then Kestrel aborts the sessions left (they answer 421 / BYE).
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 }

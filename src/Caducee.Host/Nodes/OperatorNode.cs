@@ -104,7 +104,12 @@ public sealed class OperatorNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // Graceful for a few seconds, then Kestrel aborts the sessions left (they answer 421 / BYE).
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(grace.Token).ConfigureAwait(false);
+        }
+
         await Task.WhenAll(_background).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _synchronizer.Dispose();
