@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# ./build.sh test   — installs what the suite needs (when missing), builds, runs every test project,
+#                     and ends with one line: "Tests: N passed, M failed" (exit 1 when M > 0).
+# ./build.sh build  — builds the whole solution.
+# ./build.sh deps   — only installs the test dependencies.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+apt_install() {
+  # Idempotent and quiet: installs only the Debian packages that are missing.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "build.sh: please install: ${missing[*]} (apt-get needs root)" >&2
+    return 1
+  fi
+  echo "build.sh: installing ${missing[*]}…" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+deps() {
+  # python3: real-client interop tests (smtplib, imaplib); procps: kill for clean-stop tests.
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  command -v kill >/dev/null 2>&1 || apt_install procps
+  command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
+}
+
+build() {
+  dotnet build Caducee.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly
+}
+
+run_tests() {
+  local results=artifacts/test-results
+  rm -rf "$results" && mkdir -p "$results"
+  if ! build; then
+    echo "build.sh: the build failed" >&2
+    echo "Tests: 0 passed, 1 failed"
+    exit 1
+  fi
+  local projects
+  projects=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
+  for project in $projects; do
+    local name
+    name=$(basename "$project" .csproj)
+    echo "build.sh: running $name" >&2
+    # A failing project must not stop the others; the summary below counts everything.
+    dotnet test "$project" -c Debug --no-build --nologo -v quiet \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results" || true
+  done
+  python3 tools/test-summary.py "$results" $projects
+}
+
+case "${1:-test}" in
+  deps) deps ;;
+  build) deps; build ;;
+  test) deps; run_tests ;;
+  *) echo "usage: ./build.sh [test|build|deps]" >&2; exit 2 ;;
+esac
