@@ -10,7 +10,11 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "Configuration file (JSON, as written by 'caducee init'). Environment variables CADUCEE__Key__Sub override it.", Required = true };
+        var config = new Option<string>("--config")
+        {
+            Description = "Configuration file (JSON with comments, as written by 'caducee init'); environment variables CADUCEE__Key__SubKey override it.",
+            DefaultValueFactory = _ => "appsettings.json",
+        };
         var data = new Option<string?>("--data") { Description = "Data folder; overrides DataDir of the configuration." };
         var command = new Command("serve", "Run one node (operator or authority) from a configuration file.") { config, data };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
