@@ -18,7 +18,7 @@ public sealed class SmtpConnectionHandler(SmtpServerOptions options, SmtpService
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
         var stream = new DuplexPipeStream(connection.Transport);
-        var session = new SmtpSession(stream, connection.RemoteEndPoint as IPEndPoint, options, services, _logger);
+        await using var session = new SmtpSession(stream, connection.RemoteEndPoint as IPEndPoint, options, services, _logger);
         using var scope = _logger.BeginScope("SessionId:{SessionId}", session.Id);
         await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
     }

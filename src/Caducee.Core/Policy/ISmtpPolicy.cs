@@ -28,39 +28,20 @@ public sealed class SmtpPolicyPipeline(IEnumerable<ISmtpPolicy> hooks)
 {
     private readonly ISmtpPolicy[] _hooks = [.. hooks];
 
-    public async ValueTask<PolicyVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken)
+    public ValueTask<PolicyVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
+        FirstDecisionAsync(h => h.OnMailFromAsync(context, cancellationToken));
+
+    public ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken) =>
+        FirstDecisionAsync(h => h.OnRcptToAsync(context, recipient, cancellationToken));
+
+    public ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken) =>
+        FirstDecisionAsync(h => h.OnOutboundAsync(domain, cancellationToken));
+
+    private async ValueTask<PolicyVerdict> FirstDecisionAsync(Func<ISmtpPolicy, ValueTask<PolicyVerdict>> stage)
     {
         foreach (var hook in _hooks)
         {
-            var verdict = await hook.OnMailFromAsync(context, cancellationToken).ConfigureAwait(false);
-            if (verdict.Kind != VerdictKind.Continue)
-            {
-                return verdict;
-            }
-        }
-
-        return PolicyVerdict.Continue;
-    }
-
-    public async ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken)
-    {
-        foreach (var hook in _hooks)
-        {
-            var verdict = await hook.OnRcptToAsync(context, recipient, cancellationToken).ConfigureAwait(false);
-            if (verdict.Kind != VerdictKind.Continue)
-            {
-                return verdict;
-            }
-        }
-
-        return PolicyVerdict.Continue;
-    }
-
-    public async ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken)
-    {
-        foreach (var hook in _hooks)
-        {
-            var verdict = await hook.OnOutboundAsync(domain, cancellationToken).ConfigureAwait(false);
+            var verdict = await stage(hook).ConfigureAwait(false);
             if (verdict.Kind != VerdictKind.Continue)
             {
                 return verdict;

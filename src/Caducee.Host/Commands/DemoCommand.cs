@@ -12,7 +12,7 @@ internal static class DemoCommand
         var data = new Option<string>("--data")
         {
             Description = "Folder of the demo (PKI, one folder per operator, demo.json).",
-            DefaultValueFactory = _ => "./demo-data",
+            DefaultValueFactory = _ => "./data",
         };
         var basePort = new Option<int>("--base-port")
         {

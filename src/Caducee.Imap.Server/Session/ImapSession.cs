@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Buffers;
-using System.ComponentModel;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
+using Caducee.Core.Transport;
 using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Protocol.Responses;
 using Caducee.Imap.Server.Operations;
@@ -26,16 +24,14 @@ internal enum ImapAction
 /// One IMAP connection: moves bytes between the transport and the sans-I/O receiver, dispatches
 /// commands to stateless operations, and owns the state. Responses are flushed before each read.
 /// </summary>
-internal sealed class ImapSession
+internal sealed class ImapSession : IAsyncDisposable
 {
-    private Stream _stream;
-    private PipeReader _reader;
+    private readonly ConnectionTransport _transport;
     private readonly ImapReceiver _receiver;
 
     public ImapSession(Stream stream, IPEndPoint? remote, ImapServerOptions options, ImapServices services, ILogger logger)
     {
-        _stream = stream;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _transport = new ConnectionTransport(stream);
         Remote = remote;
         Options = options;
         Services = services;
@@ -99,10 +95,11 @@ internal sealed class ImapSession
         finally
         {
             Log.SessionEnded(Logger, Id, reason);
-            await _reader.CompleteAsync().ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            await _transport.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    public ValueTask DisposeAsync() => _transport.DisposeAsync();
 
     private async Task<string> LoopAsync(CancellationToken cancellationToken)
     {
@@ -114,7 +111,7 @@ internal sealed class ImapSession
                 cts.CancelAfter(State is NotAuthenticated ? Options.PreAuthTimeout : Options.IdleTimeout);
                 try
                 {
-                    result = await _reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                    result = await _transport.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -171,7 +168,7 @@ internal sealed class ImapSession
                 }
             }
 
-            _reader.AdvanceTo(buffer.Start, buffer.End);
+            _transport.Reader.AdvanceTo(buffer.Start, buffer.End);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
             if (action == ImapAction.Logout)
             {
@@ -198,28 +195,15 @@ internal sealed class ImapSession
 
     private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
-        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: false);
+        var (tls, error) = await _transport.UpgradeToTlsAsync(options, Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+        if (tls is null)
         {
-            cts.CancelAfter(Options.HandshakeTimeout);
-            try
-            {
-                await ssl.AuthenticateAsServerAsync(Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: false), cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
-            {
-                Log.TlsFailed(Logger, Id, ex.Message);
-                await ssl.DisposeAsync().ConfigureAwait(false);
-                _stream = Stream.Null;
-                _reader = PipeReader.Create(Stream.Null);
-                return false;
-            }
+            Log.TlsFailed(Logger, Id, error ?? "unknown");
+            return false;
         }
 
-        Log.TlsEstablished(Logger, Id, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
-        _stream = ssl;
-        _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
+        Log.TlsEstablished(Logger, Id, tls.Protocol.ToString(), tls.CipherSuite);
         _receiver.Reset();
         IsTls = true;
         return true;
@@ -232,22 +216,14 @@ internal sealed class ImapSession
             return;
         }
 
-        await _stream.WriteAsync(Out.Written, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _transport.WriteAsync(Out.Written, cancellationToken).ConfigureAwait(false);
         Out.Clear();
     }
 
     private async Task TryWriteAsync(string text)
     {
-        try
-        {
-            Out.Raw(text);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await FlushAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The peer is gone.
-        }
+        Out.Raw(text);
+        await _transport.TryWriteAsync(Out.Written).ConfigureAwait(false);
+        Out.Clear();
     }
 }

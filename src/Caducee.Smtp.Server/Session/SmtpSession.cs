@@ -2,13 +2,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography;
-using System.ComponentModel;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using Caducee.Core.Auth;
 using Caducee.Core.Policy;
+using Caducee.Core.Transport;
 using Caducee.Primitives;
 using Caducee.Smtp.Protocol.Commands;
 using Caducee.Smtp.Protocol.Parsing;
@@ -33,19 +30,17 @@ internal enum SessionAction
 /// session state (handlers are stateless, STYLE.md §4.5). Replies to pipelined commands are coalesced
 /// and flushed only when no further complete command is buffered.
 /// </summary>
-internal sealed class SmtpSession
+internal sealed class SmtpSession : IAsyncDisposable
 {
     private readonly ArrayBufferWriter<byte> _pending = new(1024);
-    private Stream _stream;
-    private PipeReader _reader;
+    private readonly ConnectionTransport _transport;
     private Mode _mode = Mode.Command;
     private DataReceiver? _dataReceiver;
     private ArrayBufferWriter<byte>? _content;
 
     public SmtpSession(Stream stream, IPEndPoint? remote, SmtpServerOptions options, SmtpServices services, ILogger logger)
     {
-        _stream = stream;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _transport = new ConnectionTransport(stream);
         Remote = remote;
         Options = options;
         Services = services;
@@ -128,10 +123,11 @@ internal sealed class SmtpSession
         finally
         {
             Log.SessionEnded(Logger, Id, reason);
-            await _reader.CompleteAsync().ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            await _transport.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    public ValueTask DisposeAsync() => _transport.DisposeAsync();
 
     private async Task<string> LoopAsync(CancellationToken cancellationToken)
     {
@@ -144,7 +140,7 @@ internal sealed class SmtpSession
                 cts.CancelAfter(timeout);
                 try
                 {
-                    result = await _reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                    result = await _transport.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -157,7 +153,7 @@ internal sealed class SmtpSession
             var buffer = result.Buffer;
             var action = await ProcessAsync(buffer, cancellationToken).ConfigureAwait(false);
             buffer = action.Remaining;
-            _reader.AdvanceTo(buffer.Start, buffer.End);
+            _transport.Reader.AdvanceTo(buffer.Start, buffer.End);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
 
             switch (action.Action)
@@ -350,31 +346,16 @@ internal sealed class SmtpSession
 
     private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
-        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: Options.Kind == SmtpListenerKind.Mx);
+        var (tls, error) = await _transport.UpgradeToTlsAsync(options, Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+        if (tls is null)
         {
-            cts.CancelAfter(Options.HandshakeTimeout);
-            try
-            {
-                var request = Options.Kind == SmtpListenerKind.Mx;
-                await ssl.AuthenticateAsServerAsync(Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: request), cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or Win32Exception)
-            {
-                Log.TlsFailed(Logger, Id, ex.Message);
-                await ssl.DisposeAsync().ConfigureAwait(false);
-                _stream = Stream.Null;
-                _reader = PipeReader.Create(Stream.Null);
-                return false;
-            }
+            Log.TlsFailed(Logger, Id, error ?? "unknown");
+            return false;
         }
 
-        X509Certificate2? peer = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
-        Tls = new TlsInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), peer);
-        Log.TlsEstablished(Logger, Id, ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString(), peer?.Subject ?? "none");
-        _stream = ssl;
-        _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
+        Tls = tls;
+        Log.TlsEstablished(Logger, Id, tls.Protocol.ToString(), tls.CipherSuite, tls.PeerCertificate?.Subject ?? "none");
 
         // RFC 3207 §4.2: forget everything learnt before TLS.
         State = SmtpState.Connected;
@@ -391,22 +372,14 @@ internal sealed class SmtpSession
             return;
         }
 
-        await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _transport.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
         _pending.Clear();
     }
 
     private async Task TryReplyAndFlushAsync(SmtpReply reply)
     {
-        try
-        {
-            Reply(reply);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await FlushAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The peer is gone; nothing more to say.
-        }
+        Reply(reply);
+        await _transport.TryWriteAsync(_pending.WrittenMemory).ConfigureAwait(false);
+        _pending.Clear();
     }
 }
