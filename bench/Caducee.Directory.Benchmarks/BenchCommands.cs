@@ -36,6 +36,9 @@ internal static class BenchCommands
             case "search":
                 SearchBench.Run(options, fhir: false);
                 return 0;
+            case "probe":
+                Probe(options);
+                return 0;
             case "fhir":
                 SearchBench.Run(options, fhir: true);
                 return 0;
@@ -100,6 +103,26 @@ internal static class BenchCommands
         var again = await store.ImportAsync(sources, progress: progress);
         Report("re-import all (no change)", again);
         Console.WriteLine($"practitioners indexed: {store.PractitionerCount:N0}; managed memory {GC.GetTotalMemory(true) / 1e6:F0} MB");
+    }
+
+    private static void Probe(Dictionary<string, string> options)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Get(options, "db"));
+        connection.Open();
+        var stopwatch = Stopwatch.StartNew();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, line FROM ps_activity";
+        using var reader = command.ExecuteReader();
+        long chars = 0;
+        Span<Range> ranges = stackalloc Range[60];
+        while (reader.Read())
+        {
+            var line = reader.GetString(1);
+            chars += line.Length + reader.GetString(0).Length;
+            chars += Fields.Split(line, ranges);
+        }
+
+        Console.WriteLine($"read + split ps_activity: {stopwatch.Elapsed.TotalSeconds:F1} s, {chars / 1e6:F0} M chars, gen0 {GC.CollectionCount(0)} gen2 {GC.CollectionCount(2)}");
     }
 
     private static void Report(string title, DirectoryImportReport report)

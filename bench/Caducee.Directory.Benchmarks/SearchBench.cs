@@ -12,6 +12,7 @@ internal static class SearchBench
     {
         var clients = BenchCommands.GetInt(options, "clients", 16);
         var seconds = BenchCommands.GetInt(options, "seconds", 20);
+        DirectoryLoader.Trace = Console.WriteLine;
         var stopwatch = Stopwatch.StartNew();
         using var store = DirectoryStore.Open(BenchCommands.Get(options, "db"));
         Console.WriteLine($"open + index load: {stopwatch.Elapsed.TotalSeconds:F1} s, {store.PractitionerCount:N0} practitioners");

@@ -11,16 +11,19 @@ namespace Caducee.Directory.Search;
 /// </summary>
 internal sealed class DirectoryIndex
 {
+    /// <summary>Below this many candidates, check them one by one; above, intersect bit arrays.</summary>
+    private const int SparseLimit = 2048;
+
     private readonly DirectoryPractitioner[] _items;
     private readonly string[] _family;
     private readonly string[] _given;
-    private readonly string[][] _cities;
     private readonly WordIndex _familyWords;
     private readonly WordIndex _givenWords;
-    private readonly Dictionary<string, int[]> _byProfession;
-    private readonly Dictionary<string, int[]> _bySavoirFaire;
-    private readonly Dictionary<string, int[]> _byCity;
     private readonly WordIndex _byPostalCode;
+    private readonly Dictionary<string, SetSource> _byProfession;
+    private readonly Dictionary<string, SetSource> _bySavoirFaire;
+    private readonly Dictionary<string, SetSource> _byCity;
+    private readonly Dictionary<MailboxType, SetSource> _byMailboxType;
     private readonly Dictionary<string, int> _byIdentifier;
     private readonly string[] _mailboxes;
     private readonly int[] _mailboxOwners;
@@ -28,10 +31,11 @@ internal sealed class DirectoryIndex
     private readonly Dictionary<string, DirectoryStructure> _structureById;
 
     [ThreadStatic]
-    private static Bitset? t_bits;
+    private static Bitset[]? t_bits;
 
     private DirectoryIndex(DirectoryPractitioner[] items, string[] family, string[] given, IReadOnlyList<DirectoryStructure> structures)
     {
+        var n = items.Length;
         _items = items;
         _family = family;
         _given = given;
@@ -48,21 +52,22 @@ internal sealed class DirectoryIndex
         var savoirFaire = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var cities = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var postalCodes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var mailboxTypes = new Dictionary<MailboxType, List<int>>();
         var cityKeys = new Dictionary<string, string>(StringComparer.Ordinal);
-        _byIdentifier = new Dictionary<string, int>(items.Length * 2, StringComparer.Ordinal);
-        _cities = new string[items.Length][];
-        var mailboxes = new List<(string Address, int Owner)>(items.Length);
-        for (var i = 0; i < items.Length; i++)
+        _byIdentifier = new Dictionary<string, int>(n * 2, StringComparer.Ordinal);
+        var mailboxes = new List<(string Address, int Owner)>(n);
+        for (var i = 0; i < n; i++)
         {
             var p = items[i];
             _byIdentifier.TryAdd(p.IdNat, i);
             _byIdentifier.TryAdd(p.IdPP, i);
 
-            // Leading family word is covered by the sorted family range; later words go to the word index.
-            var words = family[i].Split(' ');
-            for (var w = 1; w < words.Length; w++)
+            // The leading family word is covered by the sorted family range; later words go to the word index.
+            var f = family[i];
+            for (var space = f.IndexOf(' ', StringComparison.Ordinal); space >= 0; space = f.IndexOf(' ', space + 1))
             {
-                AddPosting(familyWords, words[w], i);
+                var next = f.IndexOf(' ', space + 1);
+                AddPosting(familyWords, next < 0 ? f[(space + 1)..] : f[(space + 1)..next], i);
             }
 
             foreach (var word in given[i].Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -70,7 +75,6 @@ internal sealed class DirectoryIndex
                 AddPosting(givenWords, word, i);
             }
 
-            var myCities = new List<string>(1);
             foreach (var a in p.Activities)
             {
                 AddPosting(professions, a.ProfessionCode, i);
@@ -89,11 +93,6 @@ internal sealed class DirectoryIndex
                             cityKeys.Add(city, cityKey);
                         }
 
-                        if (!myCities.Contains(cityKey))
-                        {
-                            myCities.Add(cityKey);
-                        }
-
                         AddPosting(cities, cityKey, i);
                     }
 
@@ -104,19 +103,28 @@ internal sealed class DirectoryIndex
                 }
             }
 
-            _cities[i] = myCities.Count == 0 ? [] : myCities.ToArray();
             foreach (var m in p.Mailboxes)
             {
                 mailboxes.Add((m.Address.ToLowerInvariant(), i));
+                if (!mailboxTypes.TryGetValue(m.Type, out var list))
+                {
+                    mailboxTypes[m.Type] = list = [];
+                }
+
+                if (list.Count == 0 || list[^1] != i)
+                {
+                    list.Add(i);
+                }
             }
         }
 
-        _familyWords = WordIndex.Build(familyWords);
-        _givenWords = WordIndex.Build(givenWords);
-        _byPostalCode = WordIndex.Build(postalCodes);
-        _byProfession = professions.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
-        _bySavoirFaire = savoirFaire.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
-        _byCity = cities.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        _familyWords = WordIndex.Build(familyWords, n);
+        _givenWords = WordIndex.Build(givenWords, n);
+        _byPostalCode = WordIndex.Build(postalCodes, n);
+        _byProfession = professions.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
+        _bySavoirFaire = savoirFaire.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
+        _byCity = cities.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
+        _byMailboxType = mailboxTypes.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n));
         mailboxes.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
         _mailboxes = mailboxes.Select(m => m.Address).ToArray();
         _mailboxOwners = mailboxes.Select(m => m.Owner).ToArray();
@@ -126,7 +134,7 @@ internal sealed class DirectoryIndex
 
     public IReadOnlyList<DirectoryStructure> Structures => _structures;
 
-    public static DirectoryIndex Build(List<DirectoryPractitioner> practitioners, IReadOnlyList<DirectoryStructure> structures)
+    public static DirectoryIndex Build(List<DirectoryPractitioner> practitioners, IReadOnlyList<DirectoryStructure> structures, Action<string>? phase = null)
     {
         var family = new string[practitioners.Count];
         var given = new string[practitioners.Count];
@@ -161,6 +169,7 @@ internal sealed class DirectoryIndex
             return c != 0 ? c : string.CompareOrdinal(practitioners[a].IdNat, practitioners[b].IdNat);
         });
 
+        phase?.Invoke("fold + sort");
         var items = new DirectoryPractitioner[order.Length];
         var sortedFamily = new string[order.Length];
         var sortedGiven = new string[order.Length];
@@ -181,31 +190,255 @@ internal sealed class DirectoryIndex
 
     public DirectoryStructure? FindStructure(string id) => _structureById.GetValueOrDefault(id);
 
-    public DirectoryResults Search(DirectoryQuery query)
+    public DirectoryResults Search(DirectoryQuery query) => Search(query, SparseLimit);
+
+    /// <summary>Search with an explicit plan threshold (tests compare both plans).</summary>
+    internal DirectoryResults Search(DirectoryQuery query, int sparseLimit)
     {
         var plan = new Plan(this, query);
         var offset = Math.Max(0, query.Offset);
         var count = Math.Clamp(query.Count, 0, DirectoryQuery.MaxCount);
-        var state = new Collector(plan, offset + count);
-        if (plan.Empty)
+        if (plan.Sources.Any(s => s.Estimate == 0))
         {
             return new DirectoryResults(0, offset, []);
         }
 
-        if (plan.Driver is null)
+        var driver = plan.Sources.Count == 0 ? new RangeSource(0, _items.Length) : plan.Sources.MinBy(s => s.Estimate)!;
+        var bits = Scratch();
+        return driver.Estimate <= sparseLimit
+            ? SearchSparse(plan, driver, bits, offset, count)
+            : SearchDense(plan, bits, offset, count);
+    }
+
+    /// <summary>Few candidates: enumerate the driver in position order and check the other criteria one by one.</summary>
+    private DirectoryResults SearchSparse(Plan plan, SetSource driver, Bitset[] bits, int offset, int count)
+    {
+        var keep = offset + count;
+        var tiers = new[] { new List<int>(), new List<int>(), new List<int>() };
+        var total = 0;
+        void Visit(int i)
         {
-            for (var i = 0; i < _items.Length; i++)
+            foreach (var source in plan.Sources)
             {
-                state.Visit(i);
+                if (!ReferenceEquals(source, driver) && !source.Contains(i))
+                {
+                    return;
+                }
+            }
+
+            total++;
+            var list = tiers[plan.Tier(i)];
+            if (list.Count < keep)
+            {
+                list.Add(i);
             }
         }
-        else
+
+        switch (driver)
         {
-            plan.Driver.Visit(this, ref state);
+            case RangeSource range:
+                for (var i = range.Start; i < range.End; i++)
+                {
+                    Visit(i);
+                }
+
+                break;
+            case ListSource list:
+                foreach (var i in list.Positions)
+                {
+                    Visit(i);
+                }
+
+                break;
+            default:
+                var scratch = bits[1];
+                scratch.Clear();
+                driver.OrInto(scratch);
+                ForEachSetBit(scratch.Words, 0, scratch.Words.Length, i =>
+                {
+                    Visit(i);
+                    return true;
+                });
+                break;
         }
 
-        var page = state.Tier0.Concat(state.Tier1).Concat(state.Tier2).Skip(offset).Take(count).Select(i => _items[i]).ToArray();
-        return new DirectoryResults(state.Total, offset, page);
+        var page = tiers[0].Concat(tiers[1]).Concat(tiers[2]).Skip(offset).Take(count).Select(i => _items[i]).ToArray();
+        return new DirectoryResults(total, offset, page);
+    }
+
+    /// <summary>Many candidates: intersect bit arrays word by word, count with popcount, walk the tiers for the page.</summary>
+    private DirectoryResults SearchDense(Plan plan, Bitset[] bits, int offset, int count)
+    {
+        var result = bits[0];
+        var scratch = bits[1];
+        result.SetAll();
+        var predicates = new List<SetSource>();
+        foreach (var source in plan.Sources.OrderBy(s => s is RangeSource ? 0 : 1))
+        {
+            if (source is PredicateSource)
+            {
+                predicates.Add(source);
+            }
+            else
+            {
+                source.AndInto(result, scratch);
+            }
+        }
+
+        if (predicates.Count > 0)
+        {
+            var words = result.Words;
+            ForEachSetBit(words, 0, words.Length, i =>
+            {
+                if (!predicates.TrueForAll(p => p.Contains(i)))
+                {
+                    words[i >> 6] &= ~(1UL << i);
+                }
+
+                return true;
+            });
+        }
+
+        var total = result.PopCount();
+        var page = new List<int>(Math.Min(count, total));
+        var skip = offset;
+        bool Take(int i)
+        {
+            if (skip > 0)
+            {
+                skip--;
+                return true;
+            }
+
+            page.Add(i);
+            return page.Count < count;
+        }
+
+        if (count > 0 && offset < total)
+        {
+            if (!plan.Ranked || plan.FamilyExact is not null)
+            {
+                ForEachSetBit(result.Words, 0, result.Words.Length, Take);
+            }
+            else
+            {
+                WalkTiers(plan, result, bits[2], Take);
+            }
+        }
+
+        return new DirectoryResults(total, offset, page.Select(i => _items[i]).ToArray());
+    }
+
+    /// <summary>Visits the matches in ranking order: exact family ranges, then other family matches, then the rest.</summary>
+    private void WalkTiers(Plan plan, Bitset result, Bitset familyHits, Func<int, bool> take)
+    {
+        var exact = new List<(int Start, int End)>();
+        void AddExact(string value)
+        {
+            var r = SortedPrefix.Equal(_family, value, 0, _family.Length);
+            if (r.End > r.Start && !exact.Contains(r))
+            {
+                exact.Add(r);
+            }
+        }
+
+        if (plan.NameTokens.Length > 0)
+        {
+            AddExact(plan.NameJoined);
+            foreach (var t in plan.NameTokens)
+            {
+                AddExact(t);
+            }
+        }
+
+        if (plan.FamilyTokens.Length > 0)
+        {
+            AddExact(string.Join(' ', plan.FamilyTokens));
+        }
+
+        exact.Sort();
+        bool InExact(int i) => exact.Exists(r => i >= r.Start && i < r.End);
+
+        var words = result.Words;
+        foreach (var (start, end) in exact)
+        {
+            var stop = false;
+            ForEachSetBit(words, start >> 6, (end + 63) >> 6, i => i < start || i >= end || (stop = !take(i)) == false);
+            if (stop)
+            {
+                return;
+            }
+        }
+
+        // Family hits: with name tokens, the union of their family ranges and family-word postings; with only
+        // family tokens every match is a family hit.
+        var familyOnly = plan.NameTokens.Length == 0;
+        if (!familyOnly)
+        {
+            familyHits.Clear();
+            foreach (var t in plan.NameTokens)
+            {
+                var (start, end) = SortedPrefix.Range(_family, t);
+                familyHits.SetRange(start, end);
+                foreach (var posting in _familyWords.Prefix(t))
+                {
+                    posting.OrInto(familyHits);
+                }
+            }
+        }
+
+        var hits = familyHits.Words;
+        for (var w = 0; w < words.Length; w++)
+        {
+            var word = familyOnly ? words[w] : words[w] & hits[w];
+            while (word != 0)
+            {
+                var i = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                if (!InExact(i) && !take(i))
+                {
+                    return;
+                }
+            }
+        }
+
+        if (familyOnly)
+        {
+            return;
+        }
+
+        for (var w = 0; w < words.Length; w++)
+        {
+            var word = words[w] & ~hits[w];
+            while (word != 0)
+            {
+                var i = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                if (!take(i))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="visit"/> for each set bit of words [from, to) in order until it returns false.</summary>
+    private static void ForEachSetBit(ulong[] words, int from, int to, Func<int, bool> visit)
+    {
+        to = Math.Min(to, words.Length);
+        for (var w = Math.Max(0, from); w < to; w++)
+        {
+            var word = words[w];
+            while (word != 0)
+            {
+                var i = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                if (!visit(i))
+                {
+                    return;
+                }
+            }
+        }
     }
 
     private static void AddPosting(Dictionary<string, List<int>> map, string key, int position)
@@ -222,174 +455,109 @@ internal sealed class DirectoryIndex
         }
     }
 
-    private Bitset Bits() => t_bits is { } b && b.Size == _items.Length ? b : t_bits = new Bitset(_items.Length);
-
-    /// <summary>Candidates of one criterion: a contiguous range, posting lists, or a word prefix.</summary>
-    private sealed class Source
+    private Bitset[] Scratch()
     {
-        public long Estimate { get; init; }
-
-        public (int Start, int End) Range { get; init; } = (0, 0);
-
-        public List<int[]> Lists { get; } = [];
-
-        public List<(WordIndex Index, string Prefix)> Prefixes { get; } = [];
-
-        public void Visit(DirectoryIndex index, ref Collector collector)
+        if (t_bits is { } b && b[0].Size == _items.Length)
         {
-            if (Lists.Count == 0 && Prefixes.Count == 0)
-            {
-                for (var i = Range.Start; i < Range.End; i++)
-                {
-                    collector.Visit(i);
-                }
-
-                return;
-            }
-
-            if (Range.End == Range.Start && Prefixes.Count == 0 && Lists.Count == 1)
-            {
-                foreach (var i in Lists[0])
-                {
-                    collector.Visit(i);
-                }
-
-                return;
-            }
-
-            var bits = index.Bits();
-            bits.SetRange(Range.Start, Range.End);
-            foreach (var list in Lists)
-            {
-                foreach (var i in list)
-                {
-                    bits.Set(i);
-                }
-            }
-
-            foreach (var (words, prefix) in Prefixes)
-            {
-                words.AddPrefix(prefix, bits);
-            }
-
-            bits.Drain(ref collector, static (ref Collector c, int i) => c.Visit(i));
+            return b;
         }
+
+        return t_bits = [new Bitset(_items.Length), new Bitset(_items.Length), new Bitset(_items.Length)];
     }
 
-    /// <summary>The query, folded once, and the most selective criterion to enumerate.</summary>
+    /// <summary>The query, folded once, as a list of criteria sets.</summary>
     private sealed class Plan
     {
+        private readonly DirectoryIndex _index;
+
         public Plan(DirectoryIndex index, DirectoryQuery q)
         {
-            Index = index;
+            _index = index;
             NameTokens = TextNormalizer.Tokens(q.Name);
             FamilyTokens = TextNormalizer.Tokens(q.Family);
             FamilyExact = q.FamilyExact && FamilyTokens.Length > 0 ? string.Join(' ', FamilyTokens) : null;
-            GivenTokens = TextNormalizer.Tokens(q.Given);
             NameJoined = string.Join(' ', NameTokens);
-            Profession = Blank(q.ProfessionCode);
-            SavoirFaire = Blank(q.SavoirFaireCode);
-            City = q.City is null ? null : TextNormalizer.Normalize(q.City);
-            PostalCode = Blank(q.PostalCode);
-            Mailbox = Blank(q.Mailbox)?.ToLowerInvariant();
-            MailboxMatch = q.MailboxMatch;
-            MailboxType = q.MailboxType;
+            FamilyJoined = string.Join(' ', FamilyTokens);
             Ranked = NameTokens.Length > 0 || FamilyTokens.Length > 0;
+            var family = index._family;
+            var given = index._given;
 
-            var sources = new List<Source>();
             if (Blank(q.Identifier) is { } id)
             {
-                Identifier = NormalizeIdentifier(id);
-                var source = new Source { Estimate = 1 };
-                if (index._byIdentifier.TryGetValue(Identifier, out var position))
-                {
-                    source.Lists.Add([position]);
-                }
-
-                sources.Add(source);
+                Sources.Add(index._byIdentifier.TryGetValue(id, out var position) ? new ListSource([position]) : EmptySource.Instance);
             }
 
             foreach (var token in NameTokens)
             {
-                var range = SortedPrefix.Range(index._family, token);
-                var source = new Source
-                {
-                    Range = range,
-                    Estimate = range.End - range.Start + index._familyWords.Estimate(token) + index._givenWords.Estimate(token),
-                };
-                source.Prefixes.Add((index._familyWords, token));
-                source.Prefixes.Add((index._givenWords, token));
-                sources.Add(source);
+                var (start, end) = SortedPrefix.Range(family, token);
+                var parts = new List<SetSource> { new RangeSource(start, end) };
+                parts.AddRange(index._familyWords.Prefix(token));
+                parts.AddRange(index._givenWords.Prefix(token));
+                Sources.Add(new UnionSource(parts, end - start + index._familyWords.Estimate(token) + index._givenWords.Estimate(token),
+                    i => TextNormalizer.HasWordStartingWith(family[i], token) || TextNormalizer.HasWordStartingWith(given[i], token)));
             }
 
             if (FamilyExact is not null)
             {
-                var range = SortedPrefix.Equal(index._family, FamilyExact, 0, index._family.Length);
-                sources.Add(new Source { Range = range, Estimate = range.End - range.Start });
+                var (start, end) = SortedPrefix.Equal(family, FamilyExact, 0, family.Length);
+                Sources.Add(new RangeSource(start, end));
             }
             else
             {
                 foreach (var token in FamilyTokens)
                 {
-                    var range = SortedPrefix.Range(index._family, token);
-                    var source = new Source { Range = range, Estimate = range.End - range.Start + index._familyWords.Estimate(token) };
-                    source.Prefixes.Add((index._familyWords, token));
-                    sources.Add(source);
+                    var (start, end) = SortedPrefix.Range(family, token);
+                    var parts = new List<SetSource> { new RangeSource(start, end) };
+                    parts.AddRange(index._familyWords.Prefix(token));
+                    Sources.Add(new UnionSource(parts, end - start + index._familyWords.Estimate(token),
+                        i => TextNormalizer.HasWordStartingWith(family[i], token)));
                 }
             }
 
-            foreach (var token in GivenTokens)
+            foreach (var token in TextNormalizer.Tokens(q.Given))
             {
-                var source = new Source { Estimate = index._givenWords.Estimate(token) };
-                source.Prefixes.Add((index._givenWords, token));
-                sources.Add(source);
+                Sources.Add(new UnionSource(index._givenWords.Prefix(token), index._givenWords.Estimate(token),
+                    i => TextNormalizer.HasWordStartingWith(given[i], token)));
             }
 
-            AddList(sources, index._byProfession, Profession);
-            AddList(sources, index._bySavoirFaire, SavoirFaire);
-            AddList(sources, index._byCity, City);
-            if (PostalCode is not null)
+            AddKey(index._byProfession, Blank(q.ProfessionCode));
+            AddKey(index._bySavoirFaire, Blank(q.SavoirFaireCode));
+            AddKey(index._byCity, q.City is null ? null : TextNormalizer.Normalize(q.City));
+            if (Blank(q.PostalCode) is { } postal)
             {
-                var source = new Source { Estimate = index._byPostalCode.Estimate(PostalCode) };
-                source.Prefixes.Add((index._byPostalCode, PostalCode));
-                sources.Add(source);
+                var items = index._items;
+                Sources.Add(new UnionSource(index._byPostalCode.Prefix(postal), index._byPostalCode.Estimate(postal),
+                    i => items[i].Activities.Any(a => a.Structure?.Address.PostalCode?.StartsWith(postal, StringComparison.Ordinal) ?? false)));
             }
 
-            if (Mailbox is not null && MailboxMatch != MailboxMatch.Contains)
+            if (q.MailboxType is { } type)
             {
-                var range = MailboxMatch == MailboxMatch.Exact
-                    ? SortedPrefix.Equal(index._mailboxes, Mailbox, 0, index._mailboxes.Length)
-                    : SortedPrefix.Range(index._mailboxes, Mailbox);
-                var owners = index._mailboxOwners.AsSpan(range.Start, range.End - range.Start).ToArray();
-                Array.Sort(owners);
-                var source = new Source { Estimate = owners.Length };
-                source.Lists.Add(owners);
-                sources.Add(source);
+                Sources.Add(index._byMailboxType.GetValueOrDefault(type) ?? EmptySource.Instance);
             }
-            else if (Mailbox is not null && sources.Count == 0)
+
+            if (Blank(q.Mailbox)?.ToLowerInvariant() is { } mailbox)
             {
-                // Substring search has no index: scan the sorted addresses once (tens of ms on 2 M boxes).
-                var owners = new List<int>();
-                for (var i = 0; i < index._mailboxes.Length; i++)
+                if (q.MailboxMatch == MailboxMatch.Contains)
                 {
-                    if (index._mailboxes[i].Contains(Mailbox, StringComparison.Ordinal))
-                    {
-                        owners.Add(index._mailboxOwners[i]);
-                    }
+                    // Substring search has no index: a filter, or a scan of the sorted addresses when alone.
+                    var items = index._items;
+                    Sources.Add(new PredicateSource(index._items.Length,
+                        i => items[i].Mailboxes.Any(m => m.Address.Contains(mailbox, StringComparison.OrdinalIgnoreCase)),
+                        () => Scan(index, mailbox)));
                 }
-
-                var array = owners.Distinct().ToArray();
-                Array.Sort(array);
-                var source = new Source { Estimate = array.Length };
-                source.Lists.Add(array);
-                sources.Add(source);
+                else
+                {
+                    var range = q.MailboxMatch == MailboxMatch.Exact
+                        ? SortedPrefix.Equal(index._mailboxes, mailbox, 0, index._mailboxes.Length)
+                        : SortedPrefix.Range(index._mailboxes, mailbox);
+                    var owners = index._mailboxOwners.AsSpan(range.Start, range.End - range.Start).ToArray();
+                    Array.Sort(owners);
+                    Sources.Add(owners.Length == 0 ? EmptySource.Instance : new ListSource(owners.Distinct().ToArray()));
+                }
             }
-
-            Driver = sources.Count == 0 ? null : sources.MinBy(s => s.Estimate);
-            Empty = Driver is { Estimate: 0 };
         }
 
-        public DirectoryIndex Index { get; }
+        public List<SetSource> Sources { get; } = [];
 
         public string[] NameTokens { get; }
 
@@ -397,139 +565,23 @@ internal sealed class DirectoryIndex
 
         public string[] FamilyTokens { get; }
 
+        public string FamilyJoined { get; }
+
         public string? FamilyExact { get; }
 
-        public string[] GivenTokens { get; }
-
-        public string? Profession { get; }
-
-        public string? SavoirFaire { get; }
-
-        public string? City { get; }
-
-        public string? PostalCode { get; }
-
-        public string? Identifier { get; }
-
-        public string? Mailbox { get; }
-
-        public MailboxMatch MailboxMatch { get; }
-
-        public MailboxType? MailboxType { get; }
-
         public bool Ranked { get; }
-
-        public Source? Driver { get; }
-
-        public bool Empty { get; }
-
-        /// <summary>Checks every criterion against practitioner <paramref name="i"/>.</summary>
-        public bool Matches(int i)
-        {
-            var family = Index._family[i];
-            var given = Index._given[i];
-            foreach (var t in NameTokens)
-            {
-                if (!TextNormalizer.HasWordStartingWith(family, t) && !TextNormalizer.HasWordStartingWith(given, t))
-                {
-                    return false;
-                }
-            }
-
-            if (FamilyExact is not null)
-            {
-                if (!string.Equals(family, FamilyExact, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                foreach (var t in FamilyTokens)
-                {
-                    if (!TextNormalizer.HasWordStartingWith(family, t))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            foreach (var t in GivenTokens)
-            {
-                if (!TextNormalizer.HasWordStartingWith(given, t))
-                {
-                    return false;
-                }
-            }
-
-            var p = Index._items[i];
-            if (Identifier is not null && !(p.IdNat == Identifier || p.IdPP == Identifier))
-            {
-                return false;
-            }
-
-            if (Profession is not null || SavoirFaire is not null || PostalCode is not null)
-            {
-                var found = false;
-                foreach (var a in p.Activities)
-                {
-                    if ((Profession is null || a.ProfessionCode == Profession)
-                        && (SavoirFaire is null || a.SavoirFaireCode == SavoirFaire)
-                        && (PostalCode is null || (a.Structure?.Address.PostalCode?.StartsWith(PostalCode, StringComparison.Ordinal) ?? false)))
-                    {
-                        found = true;
-                        break;
-                    }
-                }
-
-                if (!found)
-                {
-                    return false;
-                }
-            }
-
-            if (City is not null && Array.IndexOf(Index._cities[i], City) < 0)
-            {
-                return false;
-            }
-
-            if (Mailbox is not null || MailboxType is not null)
-            {
-                var found = false;
-                foreach (var m in p.Mailboxes)
-                {
-                    if ((MailboxType is null || m.Type == MailboxType) && (Mailbox is null || MailboxMatches(m.Address)))
-                    {
-                        found = true;
-                        break;
-                    }
-                }
-
-                if (!found)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
 
         /// <summary>0: the query is the whole family name; 1: a query word starts a family-name word; 2: given name only.</summary>
         public int Tier(int i)
         {
-            if (!Ranked)
+            if (!Ranked || FamilyExact is not null)
             {
                 return 0;
             }
 
-            var family = Index._family[i];
-            if (FamilyExact is not null)
-            {
-                return 0;
-            }
-
+            var family = _index._family[i];
             if ((NameTokens.Length > 0 && (family == NameJoined || Array.IndexOf(NameTokens, family) >= 0))
-                || (FamilyTokens.Length > 0 && family == string.Join(' ', FamilyTokens)))
+                || (FamilyTokens.Length > 0 && family == FamilyJoined))
             {
                 return 0;
             }
@@ -542,65 +594,30 @@ internal sealed class DirectoryIndex
                 }
             }
 
-            return FamilyTokens.Length > 0 ? 1 : 2;
+            return NameTokens.Length == 0 ? 1 : 2;
         }
 
-        private bool MailboxMatches(string address) => MailboxMatch switch
+        private static int[] Scan(DirectoryIndex index, string fragment)
         {
-            MailboxMatch.Exact => address.Equals(Mailbox, StringComparison.OrdinalIgnoreCase),
-            MailboxMatch.StartsWith => address.StartsWith(Mailbox!, StringComparison.OrdinalIgnoreCase),
-            _ => address.Contains(Mailbox!, StringComparison.OrdinalIgnoreCase),
-        };
+            var owners = new List<int>();
+            for (var i = 0; i < index._mailboxes.Length; i++)
+            {
+                if (index._mailboxes[i].Contains(fragment, StringComparison.Ordinal))
+                {
+                    owners.Add(index._mailboxOwners[i]);
+                }
+            }
 
-        private static string NormalizeIdentifier(string id)
-        {
-            return id.Trim();
+            return owners.ToArray();
         }
 
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-        private static void AddList(List<Source> sources, Dictionary<string, int[]> map, string? key)
+        private void AddKey(Dictionary<string, SetSource> map, string? key)
         {
-            if (key is null)
+            if (key is not null)
             {
-                return;
-            }
-
-            var source = new Source { Estimate = map.TryGetValue(key, out var list) ? list.Length : 0 };
-            if (list is not null)
-            {
-                source.Lists.Add(list);
-            }
-
-            sources.Add(source);
-        }
-    }
-
-    /// <summary>Counts matches and keeps the first <c>offset + count</c> of each tier, in position order.</summary>
-    private struct Collector(Plan plan, int keep)
-    {
-        public int Total;
-        public List<int> Tier0 = [];
-        public List<int> Tier1 = [];
-        public List<int> Tier2 = [];
-
-        public void Visit(int i)
-        {
-            if (!plan.Matches(i))
-            {
-                return;
-            }
-
-            Total++;
-            var list = plan.Tier(i) switch
-            {
-                0 => Tier0,
-                1 => Tier1,
-                _ => Tier2,
-            };
-            if (list.Count < keep)
-            {
-                list.Add(i);
+                Sources.Add(map.GetValueOrDefault(key) ?? EmptySource.Instance);
             }
         }
     }

@@ -9,31 +9,38 @@ namespace Caducee.Directory.Search;
 internal sealed class WordIndex
 {
     private readonly string[] _words;
-    private readonly int[][] _postings;
+    private readonly SetSource[] _postings;
     private readonly long[] _cumulative;
 
-    private WordIndex(string[] words, int[][] postings)
+    private WordIndex(string[] words, SetSource[] postings)
     {
         _words = words;
         _postings = postings;
         _cumulative = new long[words.Length + 1];
         for (var i = 0; i < postings.Length; i++)
         {
-            _cumulative[i + 1] = _cumulative[i] + postings[i].Length;
+            _cumulative[i + 1] = _cumulative[i] + postings[i].Estimate;
         }
     }
 
-    public static WordIndex Build(Dictionary<string, List<int>> map)
+    public static WordIndex Build(Dictionary<string, List<int>> map, int size)
     {
         var words = map.Keys.ToArray();
         Array.Sort(words, StringComparer.Ordinal);
-        var postings = new int[words.Length][];
+        var postings = new SetSource[words.Length];
         for (var i = 0; i < words.Length; i++)
         {
-            postings[i] = map[words[i]].ToArray(); // filled in ascending position order
+            postings[i] = DenseSource.Create(map[words[i]], size); // filled in ascending position order
         }
 
         return new WordIndex(words, postings);
+    }
+
+    /// <summary>The posting sets of every word starting with <paramref name="prefix"/>.</summary>
+    public IReadOnlyList<SetSource> Prefix(string prefix)
+    {
+        var (start, end) = PrefixRange(prefix);
+        return new ArraySegment<SetSource>(_postings, start, end - start);
     }
 
     public (int Start, int End) PrefixRange(string prefix) => SortedPrefix.Range(_words, prefix);
@@ -44,23 +51,6 @@ internal sealed class WordIndex
         return _cumulative[end] - _cumulative[start];
     }
 
-    public int[]? Exact(string word)
-    {
-        var i = Array.BinarySearch(_words, word, StringComparer.Ordinal);
-        return i >= 0 ? _postings[i] : null;
-    }
-
-    public void AddPrefix(string prefix, Bitset bits)
-    {
-        var (start, end) = PrefixRange(prefix);
-        for (var w = start; w < end; w++)
-        {
-            foreach (var position in _postings[w])
-            {
-                bits.Set(position);
-            }
-        }
-    }
 }
 
 /// <summary>Binary search of a prefix over an ordinally sorted array.</summary>
@@ -112,63 +102,3 @@ internal static class SortedPrefix
     }
 }
 
-/// <summary>A set of practitioner positions as bits; reused per thread, cleared after each query.</summary>
-internal sealed class Bitset
-{
-    private readonly ulong[] _words;
-    private int _min = int.MaxValue;
-    private int _max = -1;
-
-    public Bitset(int size)
-    {
-        Size = size;
-        _words = new ulong[(size + 63) >> 6];
-    }
-
-    public int Size { get; }
-
-    public void Set(int position)
-    {
-        var w = position >> 6;
-        _words[w] |= 1UL << position;
-        if (w < _min)
-        {
-            _min = w;
-        }
-
-        if (w > _max)
-        {
-            _max = w;
-        }
-    }
-
-    public void SetRange(int start, int end)
-    {
-        for (var i = start; i < end; i++)
-        {
-            Set(i);
-        }
-    }
-
-    /// <summary>Calls <paramref name="visit"/> for each set position in ascending order, then clears the set.</summary>
-    public void Drain<TState>(ref TState state, Visitor<TState> visit)
-    {
-        for (var w = _min; w <= _max; w++)
-        {
-            var word = _words[w];
-            while (word != 0)
-            {
-                var bit = System.Numerics.BitOperations.TrailingZeroCount(word);
-                visit(ref state, (w << 6) + bit);
-                word &= word - 1;
-            }
-
-            _words[w] = 0;
-        }
-
-        _min = int.MaxValue;
-        _max = -1;
-    }
-
-    public delegate void Visitor<TState>(ref TState state, int position);
-}

@@ -15,8 +15,18 @@ namespace Caducee.Directory.Store;
 /// </summary>
 internal static class DirectoryLoader
 {
+    /// <summary>Optional sink for phase timings (benchmarks).</summary>
+    internal static Action<string>? Trace { get; set; }
+
     public static DirectoryIndex Load(SqliteConnection connection)
     {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            Trace?.Invoke($"  load: {name} {stopwatch.Elapsed.TotalSeconds:F1} s");
+            stopwatch.Restart();
+        }
+
         var pool = new StringPool();
         var people = new Dictionary<string, PractitionerBuilder>(StringComparer.Ordinal);
         var structures = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
@@ -67,6 +77,8 @@ internal static class DirectoryLoader
                 pool.Get(s[f[Ps.PharmacistSectionCode]]),
                 structure));
         }
+
+        Phase("activities");
 
         // Structures by every identifier an ORG/APP row may use: technical id, FINESS, SIRET, with or
         // without the one-digit id type prefix of the national structure id (1 FINESS, 3 SIRET).
@@ -161,8 +173,12 @@ internal static class DirectoryLoader
             }
         }
 
+        Phase("mailboxes");
         var practitioners = people.Values.Select(p => p.Build()).ToList();
-        return DirectoryIndex.Build(practitioners, structures.Values.ToList());
+        Phase("practitioners");
+        var index = DirectoryIndex.Build(practitioners, structures.Values.ToList(), Phase);
+        Phase("index");
+        return index;
     }
 
     private static string? CityOfL6(ReadOnlySpan<char> l6, StringPool pool)
