@@ -1,73 +1,69 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Directory.Fhir;
 using Caducee.Directory.Model;
 using Caducee.Directory.Search;
 using Caducee.Directory.Store;
 
 namespace Caducee.Directory.Benchmarks;
 
+/// <summary>One benchmark query: its kind, the FHIR query string and the directory query it parses to.</summary>
+internal sealed record BenchQuery(string Kind, string Fhir, DirectoryQuery Query);
+
 /// <summary>
-/// A realistic query mix drawn from the loaded data: exact surnames, 3-5 letter surname prefixes (accents
-/// stripped, case changed), surname + given name, profession + city, specialty + department, RPPS, exact
-/// mailbox. Pages of 20.
+/// A realistic query mix drawn from the loaded data (seeded): exact surnames, 3-5 letter surname prefixes
+/// (accents stripped, case changed), surname + given name, profession + city, specialty + department,
+/// RPPS, exact mailbox. Pages of 20; every other FHIR query also includes roles and organizations.
 /// </summary>
 internal static class QueryMix
 {
-    public static IReadOnlyList<(string Kind, DirectoryQuery Query)> Build(DirectoryStore store, int count, int seed)
+    public static IReadOnlyList<BenchQuery> Build(DirectoryStore store, int count, int seed)
     {
         var rng = new Random(seed);
-        var index = store.Index;
+        var total = store.PractitionerCount;
         var sample = new List<DirectoryPractitioner>();
-        var probe = store.Search(new DirectoryQuery { Count = DirectoryQuery.MaxCount, Offset = 0 });
-        var total = probe.Total;
         for (var i = 0; i < 2000; i++)
         {
-            var page = store.Search(new DirectoryQuery { Offset = rng.Next(Math.Max(1, total - 1)), Count = 1 });
-            sample.AddRange(page.Items);
+            sample.AddRange(store.Search(new DirectoryQuery { Offset = rng.Next(Math.Max(1, total - 1)), Count = 1 }).Items);
         }
 
-        _ = index;
-        var queries = new List<(string, DirectoryQuery)>(count);
+        var queries = new List<BenchQuery>(count);
         for (var i = 0; i < count; i++)
         {
             var p = sample[rng.Next(sample.Count)];
             var a = p.Activities.Count > 0 ? p.Activities[rng.Next(p.Activities.Count)] : null;
             var family = TextNormalizer.Normalize(p.FamilyName);
-            switch (i % 7)
+            var (kind, fhir) = (i % 7) switch
             {
-                case 0:
-                    queries.Add(("name-exact", new DirectoryQuery { Name = p.FamilyName.ToLowerInvariant() }));
-                    break;
-                case 1:
-                    var length = Math.Min(family.Length, 3 + rng.Next(3));
-                    queries.Add(("name-prefix", new DirectoryQuery { Name = family[..length].ToUpperInvariant() }));
-                    break;
-                case 2:
-                    queries.Add(("family+given", new DirectoryQuery { Family = family, Given = p.GivenName }));
-                    break;
-                case 3 when a?.Structure?.Address.City is { } city:
-                    queries.Add(("profession+city", new DirectoryQuery { ProfessionCode = a.ProfessionCode, City = city }));
-                    break;
-                case 4 when a?.SavoirFaireCode is { } sf && a.Structure?.Address.PostalCode is { } postal:
-                    queries.Add(("specialty+dept", new DirectoryQuery { SavoirFaireCode = sf, PostalCode = postal[..2] }));
-                    break;
-                case 5:
-                    queries.Add(("rpps", new DirectoryQuery { Identifier = p.IdPP }));
-                    break;
-                case 6 when p.Mailboxes.Count > 0:
-                    queries.Add(("mailbox-exact", new DirectoryQuery { Mailbox = p.Mailboxes[0].Address }));
-                    break;
-                default:
-                    queries.Add(("name-exact", new DirectoryQuery { Name = p.FamilyName }));
-                    break;
+                0 => ("name-exact", $"name={Uri.EscapeDataString(p.FamilyName.ToLowerInvariant())}"),
+                1 => ("name-prefix", $"name={Uri.EscapeDataString(family[..Math.Min(family.Length, 3 + rng.Next(3))].ToUpperInvariant())}"),
+                2 => ("family+given", $"family={Uri.EscapeDataString(family)}&given={Uri.EscapeDataString(p.GivenName)}"),
+                3 when a?.Structure?.Address.City is { } city => ("profession+city", $"role={a.ProfessionCode}&address-city={Uri.EscapeDataString(city)}"),
+                4 when a?.SavoirFaireCode is { } sf && a.Structure?.Address.PostalCode is { } postal => ("specialty+dept", $"specialty={sf}&address-postalcode={postal[..2]}"),
+                5 => ("rpps", $"identifier={Uri.EscapeDataString(FhirSystems.Rpps + "|" + p.IdPP)}"),
+                6 when p.Mailboxes.Count > 0 => ("mailbox-exact", $"mailbox-mss:exact={Uri.EscapeDataString(p.Mailboxes[0].Address)}"),
+                _ => ("name-exact", $"name={Uri.EscapeDataString(p.FamilyName)}"),
+            };
+            if (i % 2 == 1)
+            {
+                fhir += "&_revinclude=PractitionerRole:practitioner&_include=PractitionerRole:organization";
             }
+
+            var request = FhirSearchRequest.Parse(FhirSearchRequest.QueryString(fhir));
+            if (request.Errors.Count > 0)
+            {
+                throw new InvalidOperationException(string.Join("; ", request.Errors));
+            }
+
+            queries.Add(new BenchQuery(kind, fhir, request.Query));
         }
 
         return queries;
     }
 
-    public static byte[] Render(DirectoryResults results, DirectoryQuery query)
+    /// <summary>What the web host does per request: parse the query string, search, render the Bundle.</summary>
+    public static byte[] Fhir(DirectoryStore store, string queryString)
     {
-        _ = query;
-        return [];
+        var request = FhirSearchRequest.Parse(FhirSearchRequest.QueryString(queryString));
+        return FhirRenderer.SearchBundle(store.Search(request.Query), request, "https://annuaire.caducee.example/fhir");
     }
 }

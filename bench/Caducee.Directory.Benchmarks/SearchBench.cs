@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Diagnostics;
-using Caducee.Directory.Search;
 using Caducee.Directory.Store;
 
 namespace Caducee.Directory.Benchmarks;
@@ -21,7 +20,7 @@ internal static class SearchBench
         Run(fhir ? "FHIR search (search + Bundle JSON)" : "search", store, queries, clients, seconds, fhir);
     }
 
-    private static void Run(string title, DirectoryStore store, IReadOnlyList<(string Kind, DirectoryQuery Query)> queries, int clients, int seconds, bool fhir)
+    private static void Run(string title, DirectoryStore store, IReadOnlyList<BenchQuery> queries, int clients, int seconds, bool fhir)
     {
         var samples = new List<(string Kind, double Ms)>[clients];
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
@@ -33,20 +32,27 @@ internal static class SearchBench
             threads[c] = new Thread(() =>
             {
                 var i = id * 997;
+                long bytes = 0;
                 while (Stopwatch.GetTimestamp() < deadline)
                 {
-                    var (kind, query) = queries[i++ % queries.Count];
+                    var q = queries[i++ % queries.Count];
                     var start = Stopwatch.GetTimestamp();
-                    var results = store.Search(query);
                     if (fhir)
                     {
-                        _ = QueryMix.Render(results, query);
+                        bytes += QueryMix.Fhir(store, q.Fhir).Length;
+                    }
+                    else
+                    {
+                        bytes += store.Search(q.Query).Items.Count;
                     }
 
-                    samples[id].Add((kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+                    samples[id].Add((q.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
                 }
+
+                GC.KeepAlive(bytes);
             });
             threads[c].Start();
+
         }
 
         foreach (var t in threads)

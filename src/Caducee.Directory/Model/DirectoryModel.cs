@@ -88,7 +88,6 @@ public sealed class DirectoryStructure
 
 /// <summary>One activity (situation d'exercice): a profession practised in a structure.</summary>
 public sealed record DirectoryActivity(
-    string Id,
     string ProfessionCode,
     string? ProfessionLabel,
     string? CategoryCode,
@@ -103,7 +102,15 @@ public sealed record DirectoryActivity(
     string? GenreCode,
     string? GenreLabel,
     string? PharmacistSectionCode,
-    DirectoryStructure? Structure);
+    DirectoryStructure? Structure)
+{
+    /// <summary>Stable id (FHIR PractitionerRole id): the owner's national id and a hash of the row's diff key.</summary>
+    public string Id => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{OwnerIdNat}-{KeyHash:x16}");
+
+    internal string OwnerIdNat { get; init; } = "";
+
+    internal ulong KeyHash { get; init; }
+}
 
 /// <summary>A health professional with activities and published mailboxes.</summary>
 public sealed record DirectoryPractitioner(

@@ -23,6 +23,7 @@ internal sealed class DirectoryIndex
     private readonly Dictionary<string, SetSource> _byProfession;
     private readonly Dictionary<string, SetSource> _bySavoirFaire;
     private readonly Dictionary<string, SetSource> _byCity;
+    private readonly Dictionary<string, SetSource> _byDepartment;
     private readonly Dictionary<MailboxType, SetSource> _byMailboxType;
     private readonly Dictionary<string, int> _byIdentifier;
     private readonly string[] _mailboxes;
@@ -52,6 +53,7 @@ internal sealed class DirectoryIndex
         var savoirFaire = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var cities = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var postalCodes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var departments = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var mailboxTypes = new Dictionary<MailboxType, List<int>>();
         var cityKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         _byIdentifier = new Dictionary<string, int>(n * 2, StringComparer.Ordinal);
@@ -99,6 +101,10 @@ internal sealed class DirectoryIndex
                     if (address.PostalCode is { } postal)
                     {
                         AddPosting(postalCodes, postal, i);
+                        if (postal.Length >= 2)
+                        {
+                            AddPosting(departments, postal[..2], i);
+                        }
                     }
                 }
             }
@@ -124,6 +130,7 @@ internal sealed class DirectoryIndex
         _byProfession = professions.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
         _bySavoirFaire = savoirFaire.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
         _byCity = cities.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
+        _byDepartment = departments.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n), StringComparer.Ordinal);
         _byMailboxType = mailboxTypes.ToDictionary(kv => kv.Key, kv => DenseSource.Create(kv.Value, n));
         mailboxes.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
         _mailboxes = mailboxes.Select(m => m.Address).ToArray();
@@ -523,7 +530,12 @@ internal sealed class DirectoryIndex
             AddKey(index._byProfession, Blank(q.ProfessionCode));
             AddKey(index._bySavoirFaire, Blank(q.SavoirFaireCode));
             AddKey(index._byCity, q.City is null ? null : TextNormalizer.Normalize(q.City));
-            if (Blank(q.PostalCode) is { } postal)
+            if (Blank(q.PostalCode) is { Length: 2 } department)
+            {
+                // A two-character prefix is a department ("75", "2A"): one precomputed set, not 20-100 unions.
+                AddKey(index._byDepartment, department);
+            }
+            else if (Blank(q.PostalCode) is { } postal)
             {
                 var items = index._items;
                 Sources.Add(new UnionSource(index._byPostalCode.Prefix(postal), index._byPostalCode.Estimate(postal),

@@ -60,7 +60,6 @@ internal static class DirectoryLoader
 
             var structure = StructureOf(s, f, pool, structures);
             person.Activities.Add(new DirectoryActivity(
-                idNat + "-" + ((ulong)Fields.Hash(key)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
                 pool.Get(s[f[Ps.ProfessionCode]]) ?? "",
                 pool.Get(s[f[Ps.ProfessionLabel]]),
                 pool.Get(s[f[Ps.CategoryCode]]),
@@ -75,7 +74,11 @@ internal static class DirectoryLoader
                 pool.Get(s[f[Ps.GenreCode]]),
                 pool.Get(s[f[Ps.GenreLabel]]),
                 pool.Get(s[f[Ps.PharmacistSectionCode]]),
-                structure));
+                structure)
+            {
+                OwnerIdNat = person.IdNat,
+                KeyHash = (ulong)Fields.Hash(key),
+            });
         }
 
         Phase("activities");
@@ -197,6 +200,11 @@ internal static class DirectoryLoader
         string key;
         if (id.Length > 0)
         {
+            if (structures.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var known))
+            {
+                return known;
+            }
+
             key = id.ToString();
         }
         else if (siret.Length > 0)
