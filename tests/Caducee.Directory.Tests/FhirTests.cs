@@ -99,6 +99,10 @@ public sealed class FhirTests : IAsyncLifetime
         Assert.Equal("Organization/F690781810", role.GetProperty("organization").GetProperty("reference").GetString());
         Assert.Equal("SM54", role.GetProperty("specialty")[0].GetProperty("coding")[0].GetProperty("code").GetString());
         Assert.Matches("^[A-Za-z0-9\\-\\.]{1,64}$", role.GetProperty("id").GetString());
+        var found = _s.Store.FindPractitionerRole(role.GetProperty("id").GetString()!);
+        Assert.NotNull(found);
+        Assert.Same(activity, found.Value.Activity);
+        Assert.Null(_s.Store.FindPractitionerRole("810001234567-0000000000000000"));
     }
 
     [Fact]

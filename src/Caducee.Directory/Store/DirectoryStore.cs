@@ -79,6 +79,26 @@ public sealed class DirectoryStore : IDisposable
     /// <summary>Finds a practitioner by RPPS, national id (idNat) or ADELI national id.</summary>
     public DirectoryPractitioner? FindPractitioner(string identifier) => _index.Find(identifier);
 
+    /// <summary>Finds an activity by its id (the FHIR PractitionerRole id, "idNat-hash"), with its practitioner.</summary>
+    public (DirectoryPractitioner Practitioner, DirectoryActivity Activity)? FindPractitionerRole(string id)
+    {
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || _index.Find(id[..dash]) is not { } practitioner)
+        {
+            return null;
+        }
+
+        foreach (var activity in practitioner.Activities)
+        {
+            if (activity.Id == id)
+            {
+                return (practitioner, activity);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Finds a structure by its id (the FHIR Organization id).</summary>
     public DirectoryStructure? FindStructure(string id) => _index.FindStructure(id);
 
