@@ -292,6 +292,14 @@ internal sealed class DirectoryIndex
             }
         }
 
+        if (predicates.Count > 0 && predicates.Count == plan.Sources.Count)
+        {
+            // Only an unindexed criterion: scanning the sorted addresses beats checking 2 M practitioners.
+            result.Clear();
+            predicates[0].OrInto(result);
+            predicates.RemoveAt(0);
+        }
+
         if (predicates.Count > 0)
         {
             var words = result.Words;
