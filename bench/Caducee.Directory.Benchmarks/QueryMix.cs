@@ -60,10 +60,15 @@ internal static class QueryMix
         return queries;
     }
 
-    /// <summary>What the web host does per request: parse the query string, search, render the Bundle.</summary>
-    public static byte[] Fhir(DirectoryStore store, string queryString)
+    /// <summary>
+    /// What the web host does per request: parse the query string, search, write the Bundle to the response
+    /// (here a reused buffer standing for <c>HttpResponse.BodyWriter</c>). Returns the JSON size.
+    /// </summary>
+    public static int Fhir(DirectoryStore store, string queryString, System.Buffers.ArrayBufferWriter<byte> response)
     {
+        response.ResetWrittenCount();
         var request = FhirSearchRequest.Parse(FhirSearchRequest.QueryString(queryString));
-        return FhirRenderer.SearchBundle(store.Search(request.Query), request, "https://annuaire.caducee.example/fhir");
+        FhirRenderer.WriteSearchBundle(response, store.Search(request.Query), request, "https://annuaire.caducee.example/fhir");
+        return response.WrittenCount;
     }
 }

@@ -33,13 +33,14 @@ internal static class SearchBench
             {
                 var i = id * 997;
                 long bytes = 0;
+                var response = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
                 while (Stopwatch.GetTimestamp() < deadline)
                 {
                     var q = queries[i++ % queries.Count];
                     var start = Stopwatch.GetTimestamp();
                     if (fhir)
                     {
-                        bytes += QueryMix.Fhir(store, q.Fhir).Length;
+                        bytes += QueryMix.Fhir(store, q.Fhir, response);
                     }
                     else
                     {
@@ -61,7 +62,8 @@ internal static class SearchBench
         }
 
         var all = samples.SelectMany(s => s).ToList();
-        Console.WriteLine($"{title}: {clients} clients, {seconds} s, {all.Count:N0} queries, {all.Count / (double)seconds:N0} q/s");
+        Console.WriteLine($"{title}: {clients} clients, {seconds} s, {all.Count:N0} queries, {all.Count / (double)seconds:N0} q/s, " +
+            $"GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s (process)");
         Print("all", all.Select(s => s.Ms).ToList());
         foreach (var group in all.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -55,66 +55,82 @@ public static class FhirRenderer
     /// </summary>
     public static byte[] SearchBundle(DirectoryResults results, FhirSearchRequest request, string baseUrl)
     {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        WriteSearchBundle(buffer, results, request, baseUrl);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes the search Bundle (see <see cref="SearchBundle"/>) straight to <paramref name="output"/>, e.g. an
+    /// ASP.NET Core <c>HttpResponse.BodyWriter</c>: no intermediate array, so large bundles never land on
+    /// the large-object heap.
+    /// </summary>
+    public static void WriteSearchBundle(IBufferWriter<byte> output, DirectoryResults results, FhirSearchRequest request, string baseUrl)
+    {
         baseUrl = baseUrl.TrimEnd('/');
         var offset = results.Offset;
         var count = request.Query.Count;
-        return Render(w =>
+        using var w = new Utf8JsonWriter(output, s_options);
+        w.WriteStartObject();
+        w.WriteString("resourceType", "Bundle");
+        w.WriteString("type", "searchset");
+        if (request.Total != FhirTotalMode.None)
         {
-            w.WriteStartObject();
-            w.WriteString("resourceType", "Bundle");
-            w.WriteString("type", "searchset");
-            if (request.Total != FhirTotalMode.None)
-            {
-                w.WriteNumber("total", results.Total);
-            }
+            w.WriteNumber("total", results.Total);
+        }
 
-            w.WriteStartArray("link");
-            Link(w, "self", PageUrl(baseUrl, request, offset, count));
-            Link(w, "first", PageUrl(baseUrl, request, 0, count));
-            if (offset > 0 && count > 0)
-            {
-                Link(w, "previous", PageUrl(baseUrl, request, Math.Max(0, offset - count), count));
-            }
+        w.WriteStartArray("link");
+        Link(w, "self", PageUrl(baseUrl, request, offset, count));
+        Link(w, "first", PageUrl(baseUrl, request, 0, count));
+        if (offset > 0 && count > 0)
+        {
+            Link(w, "previous", PageUrl(baseUrl, request, Math.Max(0, offset - count), count));
+        }
 
-            if (count > 0 && offset + count < results.Total)
-            {
-                Link(w, "next", PageUrl(baseUrl, request, offset + count, count));
-            }
+        if (count > 0 && offset + count < results.Total)
+        {
+            Link(w, "next", PageUrl(baseUrl, request, offset + count, count));
+        }
 
-            w.WriteEndArray();
-            w.WriteStartArray("entry");
+        w.WriteEndArray();
+        w.WriteStartArray("entry");
+        foreach (var p in results.Items)
+        {
+            StartEntry(w, baseUrl, "Practitioner", p.IdNat);
+            WritePractitioner(w, p);
+            EndEntry(w, "match");
+        }
+
+        if (request.IncludeRoles)
+        {
+            var organizations = new List<DirectoryStructure>();
             foreach (var p in results.Items)
             {
-                Entry(w, $"{baseUrl}/Practitioner/{p.IdNat}", "match", () => WritePractitioner(w, p));
+                foreach (var a in p.Activities)
+                {
+                    StartEntry(w, baseUrl, "PractitionerRole", a.Id);
+                    WritePractitionerRole(w, p, a);
+                    EndEntry(w, "include");
+                    if (a.Structure is { } s && !organizations.Contains(s))
+                    {
+                        organizations.Add(s);
+                    }
+                }
             }
 
-            if (request.IncludeRoles)
+            if (request.IncludeOrganizations)
             {
-                var organizations = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
-                foreach (var p in results.Items)
+                foreach (var s in organizations)
                 {
-                    foreach (var a in p.Activities)
-                    {
-                        Entry(w, $"{baseUrl}/PractitionerRole/{a.Id}", "include", () => WritePractitionerRole(w, p, a));
-                        if (a.Structure is { } s)
-                        {
-                            organizations.TryAdd(s.Id, s);
-                        }
-                    }
-                }
-
-                if (request.IncludeOrganizations)
-                {
-                    foreach (var s in organizations.Values)
-                    {
-                        Entry(w, $"{baseUrl}/Organization/{s.Id}", "include", () => WriteOrganization(w, s));
-                    }
+                    StartEntry(w, baseUrl, "Organization", s.Id);
+                    WriteOrganization(w, s);
+                    EndEntry(w, "include");
                 }
             }
+        }
 
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>The URL of a page: base/Practitioner?canonical params&amp;_count=..&amp;_offset=..</summary>
@@ -176,31 +192,18 @@ public static class FhirRenderer
         Telecom(w, p.Mailboxes, phone: null);
 
         // Profession and savoir-faire of each distinct activity, as qualifications (ANS as-practitioner).
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var wroteArray = false;
-        foreach (var a in p.Activities)
+        for (var i = 0; i < p.Activities.Count; i++)
         {
-            foreach (var (system, code, display) in new[]
+            var a = p.Activities[i];
+            if (!SeenBefore(p.Activities, i, a.ProfessionCode))
             {
-                (FhirSystems.Profession, a.ProfessionCode, a.ProfessionLabel),
-                (a.SavoirFaireTypeCode == "S" ? FhirSystems.SpecialiteOrdinale : null, a.SavoirFaireCode, a.SavoirFaireLabel),
-            })
+                Qualification(w, ref wroteArray, FhirSystems.Profession, a.ProfessionCode, a.ProfessionLabel);
+            }
+
+            if (a.SavoirFaireCode is { } sf && !SeenBefore(p.Activities, i, sf))
             {
-                if (string.IsNullOrEmpty(code) || !seen.Add(code))
-                {
-                    continue;
-                }
-
-                if (!wroteArray)
-                {
-                    w.WriteStartArray("qualification");
-                    wroteArray = true;
-                }
-
-                w.WriteStartObject();
-                w.WritePropertyName("code");
-                CodeableConcept(w, system, code, display);
-                w.WriteEndObject();
+                Qualification(w, ref wroteArray, a.SavoirFaireTypeCode == "S" ? FhirSystems.SpecialiteOrdinale : null, sf, a.SavoirFaireLabel);
             }
         }
 
@@ -209,6 +212,33 @@ public static class FhirRenderer
             w.WriteEndArray();
         }
 
+        w.WriteEndObject();
+    }
+
+    private static bool SeenBefore(IReadOnlyList<DirectoryActivity> activities, int index, string code)
+    {
+        for (var j = 0; j < index; j++)
+        {
+            if (activities[j].ProfessionCode == code || activities[j].SavoirFaireCode == code)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Qualification(Utf8JsonWriter w, ref bool wroteArray, string? system, string code, string? display)
+    {
+        if (!wroteArray)
+        {
+            w.WriteStartArray("qualification");
+            wroteArray = true;
+        }
+
+        w.WriteStartObject();
+        w.WritePropertyName("code");
+        CodeableConcept(w, system, code, display);
         w.WriteEndObject();
     }
 
@@ -493,12 +523,15 @@ public static class FhirRenderer
         w.WriteEndObject();
     }
 
-    private static void Entry(Utf8JsonWriter w, string fullUrl, string mode, Action resource)
+    private static void StartEntry(Utf8JsonWriter w, string baseUrl, string type, string id)
     {
         w.WriteStartObject();
-        w.WriteString("fullUrl", fullUrl);
+        w.WriteString("fullUrl", string.Concat(baseUrl, "/", type, "/", id));
         w.WritePropertyName("resource");
-        resource();
+    }
+
+    private static void EndEntry(Utf8JsonWriter w, string mode)
+    {
         w.WriteStartObject("search");
         w.WriteString("mode", mode);
         w.WriteEndObject();
