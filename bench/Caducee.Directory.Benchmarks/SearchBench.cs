@@ -4,66 +4,99 @@ using Caducee.Directory.Store;
 
 namespace Caducee.Directory.Benchmarks;
 
-/// <summary>Closed-loop load: N client threads issue queries back to back; latencies go to per-thread buffers.</summary>
+/// <summary>
+/// Closed-loop load with N concurrent clients, in one of two models:
+/// <c>threads</c>: one OS thread per client (16 CPU-bound threads on 2 cores: latency includes OS time slices);
+/// <c>pool</c>: N client loops whose requests run on the .NET thread pool, as Kestrel serves concurrent
+/// HTTP clients (latency includes queueing for a worker). Latencies go to per-client buffers.
+/// </summary>
 internal static class SearchBench
 {
     public static void Run(Dictionary<string, string> options, bool fhir)
     {
         var clients = BenchCommands.GetInt(options, "clients", 16);
         var seconds = BenchCommands.GetInt(options, "seconds", 20);
+        var models = BenchCommands.Get(options, "model", "threads").Split(',');
+        var what = BenchCommands.Get(options, "what", fhir ? "fhir" : "search").Split(',');
         DirectoryLoader.Trace = Console.WriteLine;
         var stopwatch = Stopwatch.StartNew();
         using var store = DirectoryStore.Open(BenchCommands.Get(options, "db"));
-        Console.WriteLine($"open + index load: {stopwatch.Elapsed.TotalSeconds:F1} s, {store.PractitionerCount:N0} practitioners");
+        Console.WriteLine($"open + index load: {stopwatch.Elapsed.TotalSeconds:F1} s, {store.PractitionerCount:N0} practitioners, " +
+            $"managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
         var queries = QueryMix.Build(store, 4096, seed: 7);
-        Run("warm-up", store, queries, clients: 2, seconds: 3, fhir);
-        Run(fhir ? "FHIR search (search + Bundle JSON)" : "search", store, queries, clients, seconds, fhir);
+        Run("warm-up", store, queries, clients: 2, seconds: 3, fhir: what.Contains("fhir"), pool: false);
+        foreach (var w in what)
+        {
+            foreach (var model in models)
+            {
+                Run($"{(w == "fhir" ? "FHIR search (parse + search + Bundle JSON)" : "search")} [{model}]", store, queries, clients, seconds, w == "fhir", model == "pool");
+            }
+        }
     }
 
-    private static void Run(string title, DirectoryStore store, IReadOnlyList<BenchQuery> queries, int clients, int seconds, bool fhir)
+    private static void Run(string title, DirectoryStore store, IReadOnlyList<BenchQuery> queries, int clients, int seconds, bool fhir, bool pool)
     {
         var samples = new List<(string Kind, double Ms)>[clients];
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-        var threads = new Thread[clients];
-        for (var c = 0; c < clients; c++)
+        var gen0 = GC.CollectionCount(0);
+        var gen2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
+        var buffers = new ThreadLocal<System.Buffers.ArrayBufferWriter<byte>>(() => new System.Buffers.ArrayBufferWriter<byte>(256 * 1024));
+        long Work(BenchQuery q) => fhir ? QueryMix.Fhir(store, q.Fhir, buffers.Value!) : store.Search(q.Query).Items.Count;
+
+        if (pool)
         {
-            var id = c;
-            samples[id] = new List<(string, double)>(100_000);
-            threads[c] = new Thread(() =>
+            var tasks = new Task[clients];
+            for (var c = 0; c < clients; c++)
             {
-                var i = id * 997;
-                long bytes = 0;
-                var response = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
-                while (Stopwatch.GetTimestamp() < deadline)
+                var id = c;
+                samples[id] = new List<(string, double)>(100_000);
+                tasks[c] = Task.Run(async () =>
                 {
-                    var q = queries[i++ % queries.Count];
-                    var start = Stopwatch.GetTimestamp();
-                    if (fhir)
+                    var i = id * 997;
+                    while (Stopwatch.GetTimestamp() < deadline)
                     {
-                        bytes += QueryMix.Fhir(store, q.Fhir, response);
+                        var q = queries[i++ % queries.Count];
+                        var start = Stopwatch.GetTimestamp();
+                        await Task.Run(() => Work(q)).ConfigureAwait(false);
+                        samples[id].Add((q.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
                     }
-                    else
-                    {
-                        bytes += store.Search(q.Query).Items.Count;
-                    }
+                });
+            }
 
-                    samples[id].Add((q.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
-                }
-
-                GC.KeepAlive(bytes);
-            });
-            threads[c].Start();
-
+            Task.WaitAll(tasks);
         }
-
-        foreach (var t in threads)
+        else
         {
-            t.Join();
+            var threads = new Thread[clients];
+            for (var c = 0; c < clients; c++)
+            {
+                var id = c;
+                samples[id] = new List<(string, double)>(100_000);
+                threads[c] = new Thread(() =>
+                {
+                    var i = id * 997;
+                    while (Stopwatch.GetTimestamp() < deadline)
+                    {
+                        var q = queries[i++ % queries.Count];
+                        var start = Stopwatch.GetTimestamp();
+                        Work(q);
+                        samples[id].Add((q.Kind, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
+                    }
+                });
+                threads[c].Start();
+            }
+
+            foreach (var t in threads)
+            {
+                t.Join();
+            }
         }
 
         var all = samples.SelectMany(s => s).ToList();
         Console.WriteLine($"{title}: {clients} clients, {seconds} s, {all.Count:N0} queries, {all.Count / (double)seconds:N0} q/s, " +
-            $"GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s (process)");
+            $"GCs gen0 {GC.CollectionCount(0) - gen0} gen2 {GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, " +
+            $"pool threads {ThreadPool.ThreadCount}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Print("all", all.Select(s => s.Ms).ToList());
         foreach (var group in all.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
