@@ -167,6 +167,8 @@ public sealed class FhirTests : IAsyncLifetime
         Assert.Equal(MailboxMatch.StartsWith, FhirSearchRequest.Parse(FhirSearchRequest.QueryString("mailbox-mss=x")).Query.MailboxMatch);
         Assert.Equal("10001234567", FhirSearchRequest.Parse(FhirSearchRequest.QueryString("identifier=https://rpps.esante.gouv.fr|10001234567")).Query.Identifier);
         Assert.Equal(FhirSearchRequest.DefaultCount, FhirSearchRequest.Parse([]).Query.Count);
+        Assert.Equal("jean dupont", FhirSearchRequest.Parse(FhirSearchRequest.QueryString("name=jean&name=dupont")).Query.Name);
+        Assert.Single(FhirSearchRequest.Parse(FhirSearchRequest.QueryString("name=dupont,martin")).Errors);
 
         var bad = FhirSearchRequest.Parse(FhirSearchRequest.QueryString("_count=abc&birthdate=1970&identifier=urn:oid:9.9|1&mailbox-mss-type=XYZ&_total=maybe&name:contains=x&_offset=-1"));
         Assert.Equal(7, bad.Errors.Count);

@@ -35,7 +35,9 @@ public sealed record FhirSearchRequest(
     /// code), <c>specialty</c> (savoir-faire code), <c>address-city</c>, <c>address-postalcode</c>,
     /// <c>_count</c> (0..1000), <c>_offset</c> (alias <c>_getpagesoffset</c>), <c>_total</c>,
     /// <c>_revinclude=PractitionerRole:practitioner</c>, <c>_include=PractitionerRole:organization</c>;
-    /// <c>_format</c> and <c>_pretty</c> are ignored. Anything else is an error.
+    /// <c>_format</c> and <c>_pretty</c> are ignored. Anything else is an error, and so are comma-separated
+    /// value lists (FHIR OR), which the conjunctive directory query cannot express. A repeated
+    /// <c>name</c> or <c>given</c> adds words that must all match (FHIR AND).
     /// </summary>
     public static FhirSearchRequest Parse(IEnumerable<KeyValuePair<string, string>> parameters)
     {
@@ -54,6 +56,13 @@ public sealed record FhirSearchRequest(
             if (value.Length == 0 && name is not ("_format" or "_pretty"))
             {
                 errors.Add($"parameter '{rawName}' has no value");
+                continue;
+            }
+
+            if (value.Contains(',', StringComparison.Ordinal) && !name.StartsWith('_'))
+            {
+                // FHIR: a comma separates alternatives (OR); the directory query is a conjunction only.
+                errors.Add($"parameter '{rawName}': value lists (',' = OR) are not supported");
                 continue;
             }
 
