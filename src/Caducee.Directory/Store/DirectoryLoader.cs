@@ -23,7 +23,7 @@ internal static class DirectoryLoader
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         void Phase(string name)
         {
-            Trace?.Invoke($"  load: {name} {stopwatch.Elapsed.TotalSeconds:F1} s (process GC pause so far {GC.GetTotalPauseDuration().TotalSeconds:F1} s)");
+            Trace?.Invoke($"  load: {name} {stopwatch.Elapsed.TotalSeconds:F1} s (process so far: CPU {Environment.CpuUsage.TotalTime.TotalSeconds:F1} s, GC pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s)");
             stopwatch.Restart();
         }
 
