@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// SPDX-License-Identifier: AGPL-3.0-or-later
 using System.CommandLine;
 using Caducee.Host.Commands;
 
