@@ -188,6 +188,11 @@ public static class AddressParser
         {
             (string? display, string? raw) = Phrase(t, start, j);
             int k = j + 1;
+            while (k < t.Count && IsSpecial(t[k], '<'))
+            {
+                k++; // "<<a@b>>": doubled brackets
+            }
+
             int close = k;
             while (close < t.Count && !IsSpecial(t[close], '>'))
             {
