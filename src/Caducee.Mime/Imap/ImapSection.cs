@@ -54,6 +54,10 @@ public sealed record ImapSection(IReadOnlyList<int> Part, ImapSectionText Text, 
             if (pos < s.Length && s[pos] == '.')
             {
                 pos++;
+                if (pos == s.Length)
+                {
+                    return false;
+                }
             }
             else
             {
