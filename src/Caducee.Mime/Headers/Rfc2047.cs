@@ -194,7 +194,10 @@ public static class Rfc2047
     /// Encodes a header value for a 7-bit header: plain when it is printable ASCII, otherwise as
     /// UTF-8 B encoded words of at most 75 characters, separated by a folding CRLF SP.
     /// </summary>
-    public static string EncodeText(string value)
+    public static string EncodeText(string value) => EncodeText(value, force: false);
+
+    /// <summary>As <see cref="EncodeText(string)"/>; with <paramref name="force"/>, encodes even printable ASCII.</summary>
+    public static string EncodeText(string value, bool force)
     {
         bool ascii = true;
         foreach (char c in value)
@@ -206,7 +209,7 @@ public static class Rfc2047
             }
         }
 
-        if (ascii && !value.Contains("=?", StringComparison.Ordinal))
+        if (ascii && !force && !value.Contains("=?", StringComparison.Ordinal))
         {
             return value;
         }
