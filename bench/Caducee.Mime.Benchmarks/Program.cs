@@ -14,6 +14,11 @@ if (args.Length >= 2 && args[0] == "inspect")
     return 0;
 }
 
+if (args.Length >= 1 && args[0] == "quick")
+{
+    return Quick.Run();
+}
+
 if (args.Length >= 1 && args[0] == "fuzz")
 {
     return Fuzzer.Run(args[1..]);
