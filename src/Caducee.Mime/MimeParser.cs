@@ -29,6 +29,8 @@ public static class MimeParser
     public static MimeMessage Parse(ReadOnlySequence<byte> message, MimeParserOptions? options = null) =>
         Parse(message.IsSingleSegment ? message.First : message.ToArray(), options);
 
+    private static readonly SearchValues<byte> s_tokenEnd = SearchValues.Create(";\r\n\t ("u8);
+
     private sealed class Boundary(byte[] marker, Boundary? parent)
     {
         public byte[] Marker { get; } = marker;
@@ -48,9 +50,16 @@ public static class MimeParser
 
     private sealed class Core(ReadOnlyMemory<byte> memory, MimeParserOptions options)
     {
+        // Scratch lists reused by every parse on this thread: structure parsing allocates only the tree.
+        [ThreadStatic]
+        private static List<HeaderField>? t_scratch;
+        [ThreadStatic]
+        private static List<MimePart>? t_children;
+
         private readonly ReadOnlyMemory<byte> _memory = memory;
         private readonly MimeParserOptions _options = options;
-        private readonly List<HeaderField> _scratch = new(32);
+        private readonly List<HeaderField> _scratch = t_scratch ??= new(64);
+        private readonly List<MimePart> _children = t_children ??= new(64);
         private readonly int _maxDepth = Math.Min(options.MaxDepth, HardMaxDepth);
 
         public int Parts { get; private set; }
@@ -60,12 +69,18 @@ public static class MimeParser
             Parts++;
             List<MimeDefect>? defects = null;
             HeaderField[] fields = ParseHeaders(d, start, stack, allowMboxFrom: depth == 0 && start == 0, ref defects, out int headerStart, out int headerEnd, out int bodyStart);
-            var headers = new MimeHeaderList(_memory, fields);
 
-            HeaderField? ctField = null, cteField = null, cdField = null;
-            foreach (HeaderField f in fields)
+            HeaderField? ctField = null, cteField = null;
+            int cdIndex = -1;
+            for (int fi = 0; fi < fields.Length; fi++)
             {
+                HeaderField f = fields[fi];
                 int nl = f.NameLength;
+                if (nl < 12 || (d[f.Start] | 0x20) != 'c')
+                {
+                    continue;
+                }
+
                 ReadOnlySpan<byte> name = d.Slice(f.Start, nl);
                 if (nl == 12 && ctField is null && Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
                 {
@@ -75,16 +90,16 @@ public static class MimeParser
                 {
                     cteField = f;
                 }
-                else if (nl == 19 && cdField is null && Ascii.EqualsIgnoreCase(name, "Content-Disposition"u8))
+                else if (nl == 19 && cdIndex < 0 && Ascii.EqualsIgnoreCase(name, "Content-Disposition"u8))
                 {
-                    cdField = f;
+                    cdIndex = fi;
                 }
             }
 
             MimeContentType ct;
             if (ctField is { } ctf)
             {
-                ct = MimeContentType.Parse(HeaderText.Unfold(d[ctf.ValueStart..ctf.End]));
+                ct = MimeContentType.Parse(_memory[ctf.ValueStart..ctf.End]);
                 if (!ct.IsValid)
                 {
                     Add(ref defects, MimeDefectKind.InvalidContentType, ctf.Start);
@@ -99,15 +114,13 @@ public static class MimeParser
             string? rawCte = null;
             if (cteField is { } ctef)
             {
-                rawCte = HeaderText.Unfold(d[ctef.ValueStart..ctef.End]);
-                cte = TransferEncodings.Parse(rawCte);
+                cte = TransferEncodings.Parse(d[ctef.ValueStart..ctef.End]);
                 if (cte == MimeTransferEncoding.Unknown)
                 {
+                    rawCte = HeaderText.Unfold(d[ctef.ValueStart..ctef.End]);
                     Add(ref defects, MimeDefectKind.UnknownTransferEncoding, ctef.Start, rawCte);
                 }
             }
-
-            MimeContentDisposition? cd = cdField is { } cdf ? MimeContentDisposition.Parse(HeaderText.Unfold(d[cdf.ValueStart..cdf.End])) : null;
 
             MimePart[]? children = null;
             MimePart? inner = null;
@@ -115,7 +128,9 @@ public static class MimeParser
             bool identity = cte is MimeTransferEncoding.SevenBit or MimeTransferEncoding.EightBit or MimeTransferEncoding.Binary;
             if (ct.IsMultipart)
             {
-                string? boundary = ct.Boundary;
+                // The boundary is read straight from the bytes when it is a plain token or quoted string.
+                byte[]? marker = ctField is { } bf ? SimpleBoundaryMarker(d[bf.ValueStart..bf.End]) : null;
+                string? boundary = marker is null ? ct.Boundary : "-";
                 if (!identity)
                 {
                     Add(ref defects, MimeDefectKind.InvalidMultipartTransferEncoding, bodyStart, rawCte);
@@ -133,7 +148,7 @@ public static class MimeParser
                 }
                 else
                 {
-                    children = ParseMultipart(d, bodyStart, depth, new Boundary(Encoding.UTF8.GetBytes("--" + boundary), stack), stack, ct.MediaSubtype == "digest", ref defects, out hit, out bodyEnd);
+                    children = ParseMultipart(d, bodyStart, depth, new Boundary(marker ?? Marker(boundary), stack), stack, ct.MediaSubtype == "digest", ref defects, out hit, out bodyEnd);
                 }
             }
             else if (ct.IsEncapsulatedMessage && identity)
@@ -159,7 +174,80 @@ public static class MimeParser
                 bodyEnd = Leaf(d, bodyStart, stack, out hit);
             }
 
-            return new MimePart(_memory, depth, headerStart, headerEnd, bodyStart, Math.Max(bodyStart, bodyEnd), headers, ct, cd, cte, rawCte, children, inner, defects?.ToArray());
+            return new MimePart(_memory, depth, headerStart, headerEnd, bodyStart, Math.Max(bodyStart, bodyEnd), fields, ct, cdIndex, cte, children, inner, defects?.ToArray());
+        }
+
+        // Finds boundary=token or boundary="quoted" (no escapes, no RFC 2231 or 2047) and returns "--" + value.
+        private static byte[]? SimpleBoundaryMarker(ReadOnlySpan<byte> v)
+        {
+            int at = 0;
+            while (true)
+            {
+                int semi = v[at..].IndexOf((byte)';');
+                if (semi < 0)
+                {
+                    return null;
+                }
+
+                if (v[..(at + semi)].Contains((byte)'"'))
+                {
+                    return null; // a quoted value before: leave it to the full parameter parser
+                }
+
+                at += semi + 1;
+                ReadOnlySpan<byte> rest = v[at..].TrimStart(" \t\r\n"u8);
+                if (rest.Length > 9 && Ascii.EqualsIgnoreCase(rest[..8], "boundary"u8))
+                {
+                    ReadOnlySpan<byte> after = rest[8..].TrimStart(" \t"u8);
+                    if (after.IsEmpty || after[0] != (byte)'=')
+                    {
+                        return null;
+                    }
+
+                    after = after[1..].TrimStart(" \t"u8);
+                    ReadOnlySpan<byte> value;
+                    if (!after.IsEmpty && after[0] == (byte)'"')
+                    {
+                        int close = after[1..].IndexOfAny((byte)'"', (byte)'\\', (byte)'\r');
+                        if (close < 0 || after[1 + close] != (byte)'"')
+                        {
+                            return null;
+                        }
+
+                        value = after.Slice(1, close);
+                    }
+                    else
+                    {
+                        int end = after.IndexOfAny(s_tokenEnd);
+                        value = end < 0 ? after : after[..end];
+                    }
+
+                    if (value.IsEmpty || value.IndexOf("=?"u8) >= 0 || value.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E))
+                    {
+                        return null;
+                    }
+
+                    byte[] m = new byte[value.Length + 2];
+                    m[0] = (byte)'-';
+                    m[1] = (byte)'-';
+                    value.CopyTo(m.AsSpan(2));
+                    return m;
+                }
+
+                if (rest.Length >= 9 && Ascii.EqualsIgnoreCase(rest[..9], "boundary*"u8))
+                {
+                    return null;
+                }
+            }
+        }
+
+        private static byte[] Marker(string boundary)
+        {
+            byte[] m = new byte[2 + Encoding.UTF8.GetByteCount(boundary)];
+            m[0] = (byte)'-';
+            m[1] = (byte)'-';
+            Encoding.UTF8.GetBytes(boundary, m.AsSpan(2));
+            return m;
         }
 
         private int Leaf(ReadOnlySpan<byte> d, int bodyStart, Boundary? stack, out Hit hit)
@@ -188,7 +276,8 @@ public static class MimeParser
                 return [];
             }
 
-            var children = new List<MimePart>();
+            List<MimePart> children = _children;
+            int firstChild = children.Count;
             bool limitNoted = false;
             while (true)
             {
@@ -237,7 +326,9 @@ public static class MimeParser
                 break;
             }
 
-            return [.. children];
+            MimePart[] result = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(children)[firstChild..].ToArray();
+            children.RemoveRange(firstChild, children.Count - firstChild);
+            return result;
         }
 
         // Finds the next line that is a delimiter of any boundary in the stack (innermost first).

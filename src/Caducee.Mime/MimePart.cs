@@ -14,6 +14,11 @@ public sealed class MimePart
     private static readonly MimePart[] s_noChildren = [];
     private static readonly MimeDefect[] s_noDefects = [];
     private readonly ReadOnlyMemory<byte> _message;
+    private readonly HeaderField[] _fields;
+    private readonly int _dispositionField;
+    private MimeHeaderList? _headers;
+    private MimeContentDisposition? _disposition;
+    private readonly bool _isMultipart;
 
     internal MimePart(
         ReadOnlyMemory<byte> message,
@@ -22,11 +27,10 @@ public sealed class MimePart
         int headerEnd,
         int bodyStart,
         int bodyEnd,
-        MimeHeaderList headers,
+        HeaderField[] fields,
         MimeContentType contentType,
-        MimeContentDisposition? disposition,
+        int dispositionField,
         MimeTransferEncoding transferEncoding,
-        string? rawTransferEncoding,
         MimePart[]? children,
         MimePart? message2,
         MimeDefect[]? defects)
@@ -37,11 +41,11 @@ public sealed class MimePart
         HeaderEnd = headerEnd;
         BodyStart = bodyStart;
         BodyEnd = bodyEnd;
-        Headers = headers;
+        _fields = fields;
         ContentType = contentType;
-        ContentDisposition = disposition;
+        _dispositionField = dispositionField;
         TransferEncoding = transferEncoding;
-        RawTransferEncoding = rawTransferEncoding;
+        _isMultipart = children is not null;
         Children = children ?? s_noChildren;
         Message = message2;
         Defects = defects ?? s_noDefects;
@@ -63,19 +67,31 @@ public sealed class MimePart
     public int BodyEnd { get; }
 
     /// <summary>The header fields of this entity.</summary>
-    public MimeHeaderList Headers { get; }
+    public MimeHeaderList Headers => _headers ??= new MimeHeaderList(_message, _fields);
 
     /// <summary>The Content-Type, or the RFC 2045 default (text/plain; message/rfc822 inside multipart/digest).</summary>
     public MimeContentType ContentType { get; }
 
-    /// <summary>The Content-Disposition, or null.</summary>
-    public MimeContentDisposition? ContentDisposition { get; }
+    /// <summary>The Content-Disposition (parsed on first use), or null.</summary>
+    public MimeContentDisposition? ContentDisposition
+    {
+        get
+        {
+            if (_disposition is null && _dispositionField >= 0)
+            {
+                HeaderField f = _fields[_dispositionField];
+                _disposition = MimeContentDisposition.Parse(HeaderText.Unfold(_message.Span[f.ValueStart..f.End]));
+            }
+
+            return _disposition;
+        }
+    }
 
     /// <summary>The Content-Transfer-Encoding (7bit when absent).</summary>
     public MimeTransferEncoding TransferEncoding { get; }
 
-    /// <summary>The Content-Transfer-Encoding value as written, or null.</summary>
-    public string? RawTransferEncoding { get; }
+    /// <summary>The Content-Transfer-Encoding value as written (unfolded), or null.</summary>
+    public string? RawTransferEncoding => Headers.GetUnfolded("Content-Transfer-Encoding");
 
     /// <summary>The parts of a multipart, in order; empty for leaves.</summary>
     public IReadOnlyList<MimePart> Children { get; }
@@ -86,8 +102,8 @@ public sealed class MimePart
     /// <summary>The oddities recorded while parsing this entity (not its children).</summary>
     public IReadOnlyList<MimeDefect> Defects { get; }
 
-    /// <summary>True when this is a multipart whose boundary was parsed (it may still have no children).</summary>
-    public bool IsMultipart => ContentType.IsMultipart && ContentType.Boundary is { Length: > 0 } && Message is null;
+    /// <summary>True when this is a multipart whose body was split on its boundary (it may still have no children); false for multiparts kept as leaves (no boundary, depth limit).</summary>
+    public bool IsMultipart => _isMultipart;
 
     /// <summary>The charset parameter, or null.</summary>
     public string? Charset => ContentType.Charset;

@@ -1,20 +1,37 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Text;
+
 namespace Caducee.Mime;
 
-/// <summary>A parsed Content-Type (RFC 2045 §5): lower-case type and subtype, and the parameters.</summary>
+/// <summary>
+/// A parsed Content-Type (RFC 2045 §5): lower-case type and subtype, and the parameters. The type is
+/// read from the raw bytes without allocation for common values; parameters are parsed on first use.
+/// </summary>
 public sealed class MimeContentType
 {
     /// <summary>text/plain; charset=us-ascii, the RFC 2045 §5.2 default.</summary>
     internal static readonly MimeContentType s_default = new("text", "plain", MimeParameterList.s_empty, isValid: true, isExplicit: false);
     internal static readonly MimeContentType s_defaultDigest = new("message", "rfc822", MimeParameterList.s_empty, isValid: true, isExplicit: false);
 
+    private readonly ReadOnlyMemory<byte> _rawParameters;
+    private MimeParameterList? _parameters;
+
     internal MimeContentType(string type, string subtype, MimeParameterList parameters, bool isValid, bool isExplicit)
     {
         MediaType = type;
         MediaSubtype = subtype;
-        Parameters = parameters;
+        _parameters = parameters;
         IsValid = isValid;
         IsExplicit = isExplicit;
+    }
+
+    private MimeContentType(string type, string subtype, ReadOnlyMemory<byte> rawParameters, bool isValid)
+    {
+        MediaType = type;
+        MediaSubtype = subtype;
+        _rawParameters = rawParameters;
+        IsValid = isValid;
+        IsExplicit = true;
     }
 
     /// <summary>The top-level type, lower-case ("text", "multipart").</summary>
@@ -26,8 +43,10 @@ public sealed class MimeContentType
     /// <summary>"type/subtype", lower-case.</summary>
     public string MimeType => MediaType + "/" + MediaSubtype;
 
-    /// <summary>The parameters, in order.</summary>
-    public MimeParameterList Parameters { get; }
+    /// <summary>The parameters, in order (parsed on first use).</summary>
+    public MimeParameterList Parameters => _parameters ??= _rawParameters.IsEmpty
+        ? MimeParameterList.s_empty
+        : ParameterParser.Parse(HeaderText.Unfold(_rawParameters.Span), 0);
 
     /// <summary>False when the header could not be parsed and text/plain was assumed.</summary>
     public bool IsValid { get; }
@@ -55,70 +74,103 @@ public sealed class MimeContentType
     public override string ToString() => MimeType;
 
     // content := type "/" subtype *(";" parameter)
-    internal static MimeContentType Parse(string value)
+    internal static MimeContentType Parse(string value) => Parse(System.Text.Encoding.UTF8.GetBytes(value));
+
+    /// <summary>Parses a raw header value (folding allowed); the parameters keep pointing at <paramref name="raw"/>.</summary>
+    internal static MimeContentType Parse(ReadOnlyMemory<byte> raw)
     {
-        int pos = Tokens.SkipCfws(value, 0);
+        ReadOnlySpan<byte> v = raw.Span;
+        int pos = SkipCfws(v, 0);
         int ts = pos;
-        while (pos < value.Length && IsTokenChar(value[pos]))
+        while (pos < v.Length && IsTokenByte(v[pos]))
         {
             pos++;
         }
 
-        string type = value[ts..pos];
-        pos = Tokens.SkipCfws(value, pos);
-        string subtype = string.Empty;
-        if (pos < value.Length && value[pos] == '/')
+        ReadOnlySpan<byte> type = v[ts..pos];
+        pos = SkipCfws(v, pos);
+        ReadOnlySpan<byte> subtype = default;
+        if (pos < v.Length && v[pos] == (byte)'/')
         {
-            pos = Tokens.SkipCfws(value, pos + 1);
+            pos = SkipCfws(v, pos + 1);
             int ss = pos;
-            while (pos < value.Length && IsTokenChar(value[pos]))
+            while (pos < v.Length && IsTokenByte(v[pos]))
             {
                 pos++;
             }
 
-            subtype = value[ss..pos];
+            subtype = v[ss..pos];
         }
 
-        bool valid = type.Length > 0 && subtype.Length > 0;
-        int semi = value.IndexOf(';', pos);
-        MimeParameterList ps = semi < 0 ? MimeParameterList.s_empty : ParameterParser.Parse(value, semi);
-        if (!valid)
+        int semi = v[pos..].IndexOf((byte)';');
+        ReadOnlyMemory<byte> ps = semi < 0 ? ReadOnlyMemory<byte>.Empty : raw[(pos + semi)..];
+        if (type.IsEmpty || subtype.IsEmpty)
         {
-            return new MimeContentType("text", "plain", ps, isValid: false, isExplicit: true);
+            return new MimeContentType("text", "plain", ps, isValid: false);
         }
 
-        return new MimeContentType(InternType(type), InternSubtype(subtype), ps, isValid: true, isExplicit: true);
+        return new MimeContentType(InternType(type), InternSubtype(subtype), ps, isValid: true);
     }
+
+    private static int SkipCfws(ReadOnlySpan<byte> v, int pos)
+    {
+        while (pos < v.Length)
+        {
+            byte c = v[pos];
+            if (c is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                pos++;
+            }
+            else if (c == (byte)'(')
+            {
+                int depth = 0;
+                while (pos < v.Length)
+                {
+                    byte d = v[pos++];
+                    if (d == (byte)'\\')
+                    {
+                        pos++;
+                    }
+                    else if (d == (byte)'(')
+                    {
+                        depth++;
+                    }
+                    else if (d == (byte)')' && --depth == 0)
+                    {
+                        break;
+                    }
+                }
+
+                pos = Math.Min(pos, v.Length);
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return pos;
+    }
+
+    private static bool IsTokenByte(byte c) => c > 32 && c < 127 && IsTokenChar((char)c);
 
     internal static bool IsTokenChar(char c) =>
         c > ' ' && c < 127 && c is not ('(' or ')' or '<' or '>' or '@' or ',' or ';' or ':' or '\\' or '"' or '/' or '[' or ']' or '?' or '=');
 
-    private static string InternType(string s) => s.ToLowerInvariant() switch
-    {
-        "text" => "text",
-        "multipart" => "multipart",
-        "application" => "application",
-        "image" => "image",
-        "message" => "message",
-        "audio" => "audio",
-        "video" => "video",
-        var other => other,
-    };
+    private static string InternType(ReadOnlySpan<byte> s) =>
+        Known(s, "text") ?? Known(s, "multipart") ?? Known(s, "application") ?? Known(s, "image") ?? Known(s, "message")
+        ?? Known(s, "audio") ?? Known(s, "video") ?? Lower(s);
 
-    private static string InternSubtype(string s) => s.ToLowerInvariant() switch
-    {
-        "plain" => "plain",
-        "html" => "html",
-        "mixed" => "mixed",
-        "alternative" => "alternative",
-        "related" => "related",
-        "report" => "report",
-        "pdf" => "pdf",
-        "octet-stream" => "octet-stream",
-        "zip" => "zip",
-        "rfc822" => "rfc822",
-        var other => other,
-    };
+    private static string InternSubtype(ReadOnlySpan<byte> s) =>
+        Known(s, "plain") ?? Known(s, "html") ?? Known(s, "mixed") ?? Known(s, "alternative") ?? Known(s, "related")
+        ?? Known(s, "report") ?? Known(s, "pdf") ?? Known(s, "octet-stream") ?? Known(s, "zip") ?? Known(s, "rfc822")
+        ?? Known(s, "delivery-status") ?? Known(s, "disposition-notification") ?? Known(s, "rfc822-headers") ?? Known(s, "digest")
+        ?? Known(s, "jpeg") ?? Known(s, "png") ?? Known(s, "xml") ?? Lower(s);
+
+    private static string? Known(ReadOnlySpan<byte> s, string literal) =>
+        s.Length == literal.Length && System.Text.Ascii.EqualsIgnoreCase(s, literal) ? literal : null;
+
+    private static string Lower(ReadOnlySpan<byte> s) => HeaderText.Latin1(s).ToLowerInvariant();
 }
 
 /// <summary>A parsed Content-Disposition (RFC 2183): lower-case disposition type and parameters.</summary>
@@ -180,6 +232,33 @@ public enum MimeTransferEncoding
 
 internal static class TransferEncodings
 {
+    /// <summary>Parses the raw header value without allocating for the usual values.</summary>
+    public static MimeTransferEncoding Parse(ReadOnlySpan<byte> raw)
+    {
+        ReadOnlySpan<byte> v = raw.Trim(" \t\r\n\""u8);
+        if (v.IsEmpty || Ascii.EqualsIgnoreCase(v, "7bit"u8))
+        {
+            return MimeTransferEncoding.SevenBit;
+        }
+
+        if (Ascii.EqualsIgnoreCase(v, "base64"u8))
+        {
+            return MimeTransferEncoding.Base64;
+        }
+
+        if (Ascii.EqualsIgnoreCase(v, "quoted-printable"u8))
+        {
+            return MimeTransferEncoding.QuotedPrintable;
+        }
+
+        if (Ascii.EqualsIgnoreCase(v, "8bit"u8))
+        {
+            return MimeTransferEncoding.EightBit;
+        }
+
+        return Parse(HeaderText.Unfold(raw));
+    }
+
     public static MimeTransferEncoding Parse(string value)
     {
         string v = value;

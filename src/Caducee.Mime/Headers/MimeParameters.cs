@@ -6,7 +6,7 @@ using System.Text;
 namespace Caducee.Mime;
 
 /// <summary>One decoded MIME parameter (RFC 2045 §5.1, with RFC 2231 continuations and charsets merged).</summary>
-public sealed record MimeParameter(string Name, string Value, string? Charset = null, string? Language = null);
+public readonly record struct MimeParameter(string Name, string Value, string? Charset = null, string? Language = null);
 
 /// <summary>The parameters of a Content-Type or Content-Disposition, in order, names lower-cased.</summary>
 public sealed class MimeParameterList : IReadOnlyList<MimeParameter>
@@ -164,6 +164,21 @@ internal static class ParameterParser
 
     private static MimeParameter[] Merge(List<Raw> raws)
     {
+        if (!raws.Exists(x => x.Section >= 0 || x.Extended))
+        {
+            // No RFC 2231 parameter: keep the first of each name, decode stray RFC 2047 words.
+            var simple = new List<MimeParameter>(raws.Count);
+            foreach (Raw r in raws)
+            {
+                if (!simple.Exists(x => x.Name == r.Name))
+                {
+                    simple.Add(new MimeParameter(r.Name, r.Value.Contains("=?", StringComparison.Ordinal) ? Rfc2047.DecodeText(r.Value) : r.Value));
+                }
+            }
+
+            return [.. simple];
+        }
+
         var result = new List<MimeParameter>(raws.Count);
         var done = new HashSet<string>(StringComparer.Ordinal);
         // RFC 2231 forms win over a plain parameter of the same name.
@@ -280,6 +295,8 @@ internal static class ParameterParser
         "boundary" => "boundary",
         "name" => "name",
         "filename" => "filename",
+        "report-type" => "report-type",
+        "format" => "format",
         _ => lower,
     };
 }
