@@ -133,4 +133,18 @@ public sealed class HeaderTests
         Assert.Equal("Subject", m.Root.Headers[0].Name);
         Assert.Equal(0, m.Root.Headers[0].Offset);
     }
+
+    [Fact]
+    public void Pathological_headers_decode_in_linear_time()
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        string many = string.Concat(Enumerable.Repeat("=?a?q?x", 40_000));
+        Assert.Equal(many, Rfc2047.DecodeText(many));
+        string comments = new string('(', 100_000);
+        Assert.Empty(AddressParser.Parse(comments));
+        string quotes = string.Concat(Enumerable.Repeat("\"a\" ", 20_000));
+        _ = AddressParser.Parse(quotes);
+        _ = MimeContentType.Parse("text/plain" + string.Concat(Enumerable.Repeat("; a=b", 2_000)));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), sw.Elapsed.ToString());
+    }
 }

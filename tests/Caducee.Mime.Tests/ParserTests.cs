@@ -193,4 +193,29 @@ public sealed class ParserTests
         Assert.Equal("Ordonnance pour M. Léon Ch\"arles.txt", m.Root.Children[0].ContentType.Parameters.Get("name"));
         Assert.Equal("Lettre déjà lue.txt", m.Root.Children[1].FileName);
     }
+
+    [Fact]
+    public void Pathological_messages_parse_quickly_and_bounded()
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var sb = new StringBuilder("Content-Type: multipart/mixed; boundary=b\n\n");
+        sb.Insert(sb.Length, "--b\n", 300_000);
+        MimeMessage many = P(sb.ToString());
+        Assert.Equal(MimeParserOptions.Default.MaxParts, many.PartCount);
+
+        var deep = new StringBuilder();
+        for (int i = 0; i < 64; i++)
+        {
+            deep.Append("Content-Type: multipart/mixed; boundary=\"level").Append(i).Append("\"\n\n--level").Append(i).Append('\n');
+        }
+
+        deep.Append('\n');
+        deep.Insert(deep.Length, "--levelX\n", 100_000);
+        MimeMessage d = P(deep.ToString());
+        Assert.Contains(d.AllDefects(), x => x.Defect.Kind == MimeDefectKind.CloseBoundaryNotFound);
+
+        MimeMessage headers = P(new StringBuilder().Insert(0, "X: y\n", 100_000).ToString());
+        Assert.Equal(MimeParserOptions.Default.MaxHeadersPerPart, headers.Root.Headers.Count);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
+    }
 }

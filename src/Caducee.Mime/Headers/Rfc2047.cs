@@ -21,6 +21,8 @@ public static class Rfc2047
             return value;
         }
 
+        // No "?=" after this point means no further encoded word can end: stop (keeps decoding linear).
+        int lastClose = value.LastIndexOf("?=", StringComparison.Ordinal);
         var sb = new StringBuilder(value.Length);
         List<byte>? pending = null;
         string? pendingCharset = null;
@@ -30,7 +32,7 @@ public static class Rfc2047
         while (search >= 0 && search < value.Length)
         {
             int at = value.IndexOf("=?", search, StringComparison.Ordinal);
-            if (at < 0)
+            if (at < 0 || at + 2 > lastClose)
             {
                 break;
             }
