@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Caducee.Mime.Benchmarks;
 
@@ -35,9 +39,24 @@ internal static class Work
     }
 }
 
+/// <summary>
+/// In-process (the artifacts output layout does not suit BenchmarkDotNet's generated projects), one
+/// launch, 3 warm-ups, 10 iterations, with the memory diagnoser.
+/// </summary>
+public sealed class MimeBenchConfig : ManualConfig
+{
+    public MimeBenchConfig()
+    {
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
+        AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
+    }
+}
+
 /// <summary>(a) A 100 MB mailbox of typical professional messages (text + PDF), generated at setup.</summary>
-[MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[Config(typeof(MimeBenchConfig))]
 public class MailboxBenchmarks
 {
     private List<byte[]> _messages = [];
@@ -81,8 +100,7 @@ public class MailboxBenchmarks
 }
 
 /// <summary>(b) A message with a 20 MB attachment.</summary>
-[MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[Config(typeof(MimeBenchConfig))]
 public class LargeAttachmentBenchmarks
 {
     private byte[] _message = [];
