@@ -18,6 +18,7 @@ public static class MimeParser
     public static MimeMessage Parse(ReadOnlyMemory<byte> message, MimeParserOptions? options = null)
     {
         var core = new Core(message, options ?? MimeParserOptions.Default);
+        core.Reset();
         MimePart root = core.ParseEntity(message.Span, 0, 0, null, isMessage: true, digestChild: false, out _);
         return new MimeMessage(message, root, core.Parts);
     }
@@ -63,6 +64,13 @@ public static class MimeParser
         private readonly int _maxDepth = Math.Min(options.MaxDepth, HardMaxDepth);
 
         public int Parts { get; private set; }
+
+        // Scratch state left over by an interrupted parse on this thread is dropped.
+        public void Reset()
+        {
+            _scratch.Clear();
+            _children.Clear();
+        }
 
         public MimePart ParseEntity(ReadOnlySpan<byte> d, int start, int depth, Boundary? stack, bool isMessage, bool digestChild, out Hit hit)
         {

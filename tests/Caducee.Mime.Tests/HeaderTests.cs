@@ -19,6 +19,9 @@ public sealed class HeaderTests
     [InlineData("=?utf-8?x?bad?=", "=?utf-8?x?bad?=")] // not an encoded word
     [InlineData("=?utf-8?q?unterminated", "=?utf-8?q?unterminated")]
     [InlineData("=?koi8-r?b?8NLJ18XU?=", "Привет")]
+    [InlineData("=?ISO-2022-JP?B?GyRCRnxLXBsoQg==?=", "日本")]
+    [InlineData("=?windows-1252?q?=80_=9C?=", "€ œ")]
+    [InlineData("=?gb2312?b?1tDOxA==?=", "中文")]
     public void Rfc2047_decodes_with_tolerance(string input, string expected) => Assert.Equal(expected, Rfc2047.DecodeText(input));
 
     [Fact]
