@@ -27,7 +27,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
     public void Corpus_is_large_enough_and_has_the_mssante_cases()
     {
         var files = TestPaths.CorpusFiles().Select(TestPaths.Relative).ToList();
-        Assert.True(files.Count >= 70, $"only {files.Count} messages");
+        Assert.True(files.Count >= 150, $"only {files.Count} messages");
         Assert.Contains("generated/mss-xdm.eml", files);
         Assert.Contains("generated/mss-mdn.eml", files);
         Assert.Contains("generated/mss-pdf-alternative.eml", files);
@@ -74,6 +74,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
         psi.ArgumentList.Add(Path.Combine(TestPaths.Corpus, "oracle.py"));
         psi.ArgumentList.Add(Path.Combine(TestPaths.Corpus, "python"));
         psi.ArgumentList.Add(Path.Combine(TestPaths.Corpus, "generated"));
+        psi.ArgumentList.Add(Path.Combine(TestPaths.Corpus, "python-inline"));
         using Process p = Process.Start(psi)!;
         string json = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
