@@ -20,7 +20,7 @@ public sealed class Base64Decoder : IContentDecoder
     public int InvalidBytes { get; private set; }
 
     /// <summary>The largest output a call with <paramref name="inputLength"/> bytes may write.</summary>
-    public static int MaxOutputLength(int inputLength) => (inputLength / 4 * 3) + 3;
+    public static int MaxOutputLength(int inputLength) => ((inputLength + 3) / 4 * 3) + 3;
 
     int IContentDecoder.MaxOutputLength(int inputLength) => MaxOutputLength(inputLength);
 
