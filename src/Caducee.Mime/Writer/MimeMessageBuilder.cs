@@ -59,7 +59,6 @@ public sealed class MimeMessageBuilder
         var w = new MimeWriter();
         WriteEnvelopeHeaders(w, From, To, Cc, Subject, Date, MessageId, InReplyTo, ExtraHeaders);
         w.Header("MIME-Version", "1.0");
-        bool alt = Html is not null;
         bool mixed = Attachments.Count > 0;
         if (!mixed)
         {
@@ -79,7 +78,6 @@ public sealed class MimeMessageBuilder
         }
 
         w.Ascii("\r\n--" + b + "--\r\n");
-        _ = alt;
         return w.Written.ToArray();
     }
 
