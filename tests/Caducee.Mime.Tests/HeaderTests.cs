@@ -93,6 +93,8 @@ public sealed class HeaderTests
     {
         Assert.Empty(AddressParser.Parse(""));
         Assert.Single(AddressParser.Parse("Name <missing-bracket@x.fr"));
+        Assert.Equal("John Q. Public", AddressParser.ParseMailboxes("John Q. Public <jqp@x.fr>")[0].DisplayName);
+        Assert.Equal("A.B", AddressParser.ParseMailboxes("A.B <ab@x.fr>")[0].DisplayName);
         Assert.Equal("a@b", AddressParser.ParseMailboxes("<<a@b>>")[0].Address);
         Assert.Equal(2, AddressParser.ParseMailboxes("a@b,,, c@d").Count);
         _ = AddressParser.Parse("\"unterminated <x@y>");

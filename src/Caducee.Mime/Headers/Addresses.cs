@@ -83,7 +83,7 @@ public static class AddressParser
         Special,
     }
 
-    private readonly record struct Token(Kind Kind, string Text, char Special = '\0');
+    private readonly record struct Token(Kind Kind, string Text, char Special = '\0', bool Space = false);
 
     /// <summary>Parses an unfolded address-list value into mailboxes and groups. Never throws.</summary>
     public static IReadOnlyList<AddressEntry> Parse(string? value)
@@ -292,13 +292,14 @@ public static class AddressParser
             {
                 if (k.Special == '.')
                 {
-                    sb.Append('.');
+                    sb.Append(sb.Length > 0 && k.Space ? " ." : ".");
                 }
 
                 continue;
             }
 
-            if (sb.Length > 0 && !(x > from && IsSpecial(t[x - 1], '.')))
+            // Words keep the spacing they had: "John Q. Public", "A.B" (obs-phrase, RFC 5322 §4.1).
+            if (sb.Length > 0 && (k.Space || !(x > from && IsSpecial(t[x - 1], '.'))))
             {
                 sb.Append(' ');
             }
@@ -316,18 +317,26 @@ public static class AddressParser
     {
         var list = new List<Token>();
         int i = 0;
+        bool space = false;
         while (i < s.Length)
         {
             char c = s[i];
             if (char.IsWhiteSpace(c))
             {
                 i++;
+                space = true;
+                continue;
             }
-            else if (c == '(')
+
+            if (c == '(')
             {
                 i = Tokens.SkipComment(s, i);
+                space = true;
+                continue;
             }
-            else if (c == '"')
+
+            int before = list.Count;
+            if (c == '"')
             {
                 string q = Tokens.ReadQuoted(s, ref i);
                 list.Add(new Token(Kind.Quoted, q));
@@ -359,6 +368,12 @@ public static class AddressParser
                 }
 
                 list.Add(new Token(Kind.Atom, s[st..i]));
+            }
+
+            if (list.Count > before)
+            {
+                list[^1] = list[^1] with { Space = space };
+                space = false;
             }
         }
 
