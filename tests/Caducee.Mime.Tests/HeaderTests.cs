@@ -125,6 +125,8 @@ public sealed class HeaderTests
     [InlineData("31 Feb 2020 10:00:00 +0000")]
     [InlineData("32 Jan 2020 10:00:00 +0000")]
     [InlineData("1 Jan 2020 25:00:00 +0000")]
+    [InlineData("1 Jan 0001 00:00:00 +0100")]
+    [InlineData("31 Dec 9999 23:00:00 -0200")]
     public void Invalid_dates_are_rejected_without_throwing(string input) => Assert.False(DateParser.TryParse(input, out _));
 
     [Fact]

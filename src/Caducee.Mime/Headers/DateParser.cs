@@ -143,9 +143,10 @@ public static class DateParser
         }
 
         DateTime local = new(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
-        if (local.Year == 1 && local - offset < DateTime.MinValue.AddDays(1))
+        long utcTicks = local.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
         {
-            return false;
+            return false; // 1 Jan 0001 east of UTC, or 31 Dec 9999 west of it
         }
 
         result = new DateTimeOffset(local, offset);
