@@ -203,4 +203,21 @@ public sealed class WriterTests
         AssertWireSafe(msg, sevenBit: true);
         Assert.Equal(new string('a', 3000), MimeParser.Parse(msg).Subject);
     }
+
+    [Fact]
+    public void Header_injection_is_refused()
+    {
+        var a = new MimeMessageBuilder { From = s_from, Text = "x" };
+        a.ExtraHeaders.Add(new("X-Bad\r\nBcc", "v"));
+        Assert.Throws<ArgumentException>(() => a.Build());
+        var b = new MimeMessageBuilder { From = s_from, Text = "x", MessageId = "<a@b>\r\nBcc: victim@x.fr" };
+        Assert.Throws<ArgumentException>(() => b.Build());
+        var c = new MimeMessageBuilder { From = s_from, Text = "x" };
+        c.Attachments.Add(new MimeAttachment("a.pdf", "application/pdf\r\nBcc: victim@x.fr", new byte[1]));
+        Assert.Throws<ArgumentException>(() => c.Build());
+        var e = new MimeMessageBuilder { From = new MailboxAddress(null, "a\r\nBcc: v", "x.fr"), Text = "x" };
+        Assert.Throws<ArgumentException>(() => e.Build());
+        var d = new MimeMessageBuilder { From = s_from, Text = "x", Subject = "line\r\nBcc: victim@x.fr" };
+        Assert.DoesNotContain("\r\nBcc:", System.Text.Encoding.ASCII.GetString(d.Build()), StringComparison.Ordinal);
+    }
 }

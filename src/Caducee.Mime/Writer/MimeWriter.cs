@@ -26,9 +26,30 @@ internal sealed class MimeWriter
 
     public void Bytes(ReadOnlySpan<byte> b) => _w.Write(b);
 
+    /// <summary>Rejects a header name outside RFC 5322 ftext, or a value with a line break (header injection).</summary>
+    public static void CheckField(string name, string value)
+    {
+        if (name.Length == 0 || name.Any(c => c <= 32 || c >= 127 || c == ':'))
+        {
+            throw new ArgumentException($"invalid header field name '{name}'", nameof(name));
+        }
+
+        CheckValue(value, name);
+    }
+
+    /// <summary>Rejects CR, LF and NUL in a value written as is.</summary>
+    public static void CheckValue(string value, string what)
+    {
+        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            throw new ArgumentException($"line break in {what}", nameof(value));
+        }
+    }
+
     /// <summary>Writes "Name: value" folded at spaces; the value must already be 7-bit (encode it first).</summary>
     public void Header(string name, string value)
     {
+        CheckField(name, value.Replace("\r\n ", " ", StringComparison.Ordinal));
         var line = new StringBuilder(name).Append(':');
         int lineStart = 0;
         foreach (string word in value.Split(' '))
@@ -61,6 +82,7 @@ internal sealed class MimeWriter
         bool first = true;
         foreach (string item in items)
         {
+            CheckValue(item.Replace("\r\n ", " ", StringComparison.Ordinal), name);
             if (!first)
             {
                 sb.Append(',');
@@ -89,6 +111,12 @@ internal sealed class MimeWriter
     /// <summary>"type/subtype" with parameters, each on its own folded line, non-ASCII values as RFC 2231 (with continuations).</summary>
     public void ParameterHeader(string name, string value, IEnumerable<(string Name, string Value)> parameters)
     {
+        CheckField(name, value);
+        if (!value.Split('/').All(p => p.Length > 0 && p.All(MimeContentType.IsTokenChar)) || value.Count(c => c == '/') > 1)
+        {
+            throw new ArgumentException($"invalid media type or disposition '{value}'", nameof(value));
+        }
+
         var sb = new StringBuilder(name).Append(": ").Append(value);
         foreach ((string pn, string pv) in parameters)
         {
