@@ -234,6 +234,11 @@ public static class ImapFetch
     /// BINARY[section]&lt;partial&gt; (RFC 3516): the content of a leaf part with its transfer encoding
     /// undone. Null when the part does not exist or is not a leaf (BINARY applies to leaves only).
     /// </summary>
+    /// <remarks>
+    /// A part whose Content-Transfer-Encoding is unknown is returned as is; RFC 3516 §4.3 wants the
+    /// server to answer NO [UNKNOWN-CTE] instead, so check
+    /// <c>Resolve(message, part)?.TransferEncoding == MimeTransferEncoding.Unknown</c> first.
+    /// </remarks>
     public static ReadOnlyMemory<byte>? GetBinary(MimeMessage message, ImapSection section)
     {
         if (section.Text != ImapSectionText.None)
