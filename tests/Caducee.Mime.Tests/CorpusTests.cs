@@ -111,6 +111,8 @@ public sealed class CorpusTests(ITestOutputHelper output)
         }
 
         double rate = 100.0 * agree / oracle.Count;
+        int differing = explained.Count + unexplained.Count;
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fields compared: {s_fieldsCompared}, differing: {differing} ({100.0 * (s_fieldsCompared - differing) / s_fieldsCompared:F2}% agree)"));
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Oracle agreement: {agree}/{oracle.Count} messages identical ({rate:F1}%), {explained.Count} explained differences"));
         foreach (string det in Details)
         {
@@ -152,6 +154,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
     }
 
     private static readonly List<string> Details = [];
+    private static int s_fieldsCompared;
 
     private static string Trunc(string s) => s.Length > 200 ? s[..200] + "..." : s;
 
@@ -167,6 +170,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
 
             foreach (string key in new[] { "contentType", "filename", "decodedSize", "text" })
             {
+                s_fieldsCompared++;
                 string e = eo[key]?.ToJsonString() ?? "null";
                 string o = oo[key]?.ToJsonString() ?? "null";
                 if (e != o)
@@ -180,6 +184,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
             JsonObject op = oo["params"]!.AsObject();
             foreach (var kv in ep)
             {
+                s_fieldsCompared++;
                 if (op[kv.Key]?.GetValue<string>() != kv.Value?.GetValue<string>())
                 {
                     Details.Add($"{path}/params/{kv.Key}: python={kv.Value?.ToJsonString()} ours={op[kv.Key]?.ToJsonString()}");
@@ -197,6 +202,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
 
             JsonArray ea = eo["parts"]!.AsArray();
             JsonArray oa = oo["parts"]!.AsArray();
+            s_fieldsCompared++;
             if (ea.Count != oa.Count)
             {
                 diffs.Add($"{path}/parts.count");
