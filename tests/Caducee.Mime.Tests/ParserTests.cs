@@ -218,4 +218,18 @@ public sealed class ParserTests
         Assert.Equal(MimeParserOptions.Default.MaxHeadersPerPart, headers.Root.Headers.Count);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), sw.Elapsed.ToString());
     }
+
+    [Fact]
+    public void Parallel_parses_give_the_same_trees_as_sequential_ones()
+    {
+        byte[][] files = TestPaths.CorpusFiles().Select(File.ReadAllBytes).ToArray();
+        string[] expected = files.Select(f => CorpusTests.Summary(f)).ToArray();
+        var actual = new string[files.Length];
+        Parallel.For(0, files.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            int k = i % files.Length;
+            actual[k] = CorpusTests.Summary(files[k]);
+        });
+        Assert.Equal(expected, actual);
+    }
 }
