@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Caducee.Mime.Imap;
+
+namespace Caducee.Mime.Benchmarks;
+
+/// <summary>
+/// Long mutation fuzzing over the corpus: parse, then every view (text, envelope, bodystructure,
+/// sections, binary, inspector JSON every 64th input). Counts exceptions escaping, watches for hangs
+/// (one input over 5 s) and records the peak working set. Failing inputs are written to fuzz-failures/.
+/// Usage: fuzz [--count N] [--seconds S] [--seed X] [--corpus DIR]
+/// </summary>
+internal static class Fuzzer
+{
+    private static long s_done;
+
+    public static int Run(string[] args)
+    {
+        long count = Arg(args, "--count", 10_000_000);
+        long seconds = Arg(args, "--seconds", long.MaxValue / 4);
+        int seed = (int)Arg(args, "--seed", 20261122);
+        string corpus = ArgS(args, "--corpus") ?? FindCorpus();
+        byte[][] seeds = Directory.EnumerateFiles(corpus, "*.eml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        Console.WriteLine($"fuzz: {seeds.Length} seeds from {corpus}, target {count} inputs, seed {seed}");
+
+        var rnd = new Random(seed);
+        long failures = 0;
+        long peak = 0;
+        byte[] current = [];
+        var sw = Stopwatch.StartNew();
+        var watchdog = new Thread(() =>
+        {
+            long last = -1;
+            while (true)
+            {
+                Thread.Sleep(5000);
+                long now = Interlocked.Read(ref s_done);
+                if (now == last)
+                {
+                    Directory.CreateDirectory("fuzz-failures");
+                    File.WriteAllBytes(Path.Combine("fuzz-failures", "hang.eml"), current);
+                    Console.WriteLine($"HANG after {now} inputs (one input > 5 s); input saved to fuzz-failures/hang.eml");
+                    Environment.Exit(2);
+                }
+
+                last = now;
+            }
+        })
+        { IsBackground = true };
+        watchdog.Start();
+
+        long i = 0;
+        for (; i < count && sw.Elapsed.TotalSeconds < seconds; i++)
+        {
+            current = Mutate(seeds[rnd.Next(seeds.Length)], rnd);
+            try
+            {
+                Exercise(current, json: (i & 63) == 0);
+            }
+            catch (Exception e)
+            {
+                failures++;
+                Directory.CreateDirectory("fuzz-failures");
+                File.WriteAllBytes(Path.Combine("fuzz-failures", $"fail-{i}.eml"), current);
+                Console.WriteLine($"EXCEPTION on input {i}: {e.GetType().Name}: {e.Message}");
+                if (failures > 20)
+                {
+                    break;
+                }
+            }
+
+            Interlocked.Increment(ref s_done);
+            if ((i + 1) % 500_000 == 0)
+            {
+                peak = Math.Max(peak, Environment.WorkingSet);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{i + 1} inputs, {(i + 1) / sw.Elapsed.TotalSeconds:F0}/s, {failures} failures, working set {Environment.WorkingSet / 1048576} MiB (peak {peak / 1048576} MiB), GC heap {GC.GetTotalMemory(false) / 1048576} MiB"));
+            }
+        }
+
+        peak = Math.Max(peak, Environment.WorkingSet);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DONE {i} inputs in {sw.Elapsed.TotalSeconds:F0} s ({i / sw.Elapsed.TotalSeconds:F0}/s), {failures} exceptions, 0 hangs, peak working set {peak / 1048576} MiB"));
+        return failures == 0 ? 0 : 1;
+    }
+
+    internal static void Exercise(byte[] input, bool json)
+    {
+        MimeMessage m = MimeParser.Parse(input);
+        foreach (MimePart p in m.Root.DescendantsAndSelf())
+        {
+            if (!(p.HeaderStart <= p.HeaderEnd && p.HeaderEnd <= p.BodyStart && p.BodyStart <= p.BodyEnd && p.BodyEnd <= input.Length))
+            {
+                throw new InvalidOperationException($"bad offsets {p}");
+            }
+
+            _ = p.FileName;
+            if (!p.IsMultipart && p.Message is null)
+            {
+                _ = MimeContent.GetText(p);
+            }
+        }
+
+        _ = m.Subject;
+        _ = m.From;
+        _ = m.To;
+        _ = m.Date;
+        _ = ImapEnvelope.Build(m);
+        _ = ImapBodyStructure.Build(m);
+        foreach (string spec in s_specs)
+        {
+            if (ImapSection.TryParse(spec, "<1.7>", out ImapSection s))
+            {
+                _ = ImapFetch.GetBody(m, s);
+                _ = ImapFetch.GetBinary(m, s);
+            }
+        }
+
+        if (json)
+        {
+            _ = MimeInspector.ToJson(input);
+        }
+    }
+
+    private static readonly string[] s_specs = ["1", "1.MIME", "2.1", "HEADER.FIELDS (SUBJECT FROM)", "TEXT", "1.HEADER", "2"];
+
+    internal static byte[] Mutate(byte[] seed, Random rnd)
+    {
+        var b = new List<byte>(seed);
+        int n = rnd.Next(1, 8);
+        ReadOnlySpan<byte> tokens = "-\r\n:;=?\"\\()<>@,. \t*%'"u8;
+        for (int k = 0; k < n; k++)
+        {
+            int pos = b.Count == 0 ? 0 : rnd.Next(b.Count);
+            switch (rnd.Next(7))
+            {
+                case 0 when b.Count > 0:
+                    b[pos] = (byte)rnd.Next(256);
+                    break;
+                case 1 when b.Count > 0:
+                    b.RemoveRange(pos, Math.Min(rnd.Next(1, 64), b.Count - pos));
+                    break;
+                case 2:
+                    b.Insert(pos, tokens[rnd.Next(tokens.Length)]);
+                    break;
+                case 3 when b.Count > 0:
+                    int len = Math.Min(rnd.Next(1, 256), b.Count - pos);
+                    b.InsertRange(rnd.Next(b.Count), b.GetRange(pos, len));
+                    break;
+                case 4:
+                    b.InsertRange(pos, "\r\n--"u8.ToArray());
+                    break;
+                case 5 when b.Count > 0:
+                    b.RemoveRange(pos, b.Count - pos); // truncate
+                    break;
+                default:
+                    b.InsertRange(pos, Encoding.ASCII.GetBytes(rnd.Next(6) switch
+                    {
+                        0 => "Content-Type: multipart/mixed; boundary=x\r\n",
+                        1 => "=?utf-8?q?=C3",
+                        2 => "Content-Type: message/rfc822\r\n\r\n",
+                        3 => "; name*0*=utf-8''%C3; name*1*=%A9",
+                        4 => "Content-Transfer-Encoding: base64\r\n",
+                        _ => "\r\n\r\n",
+                    }));
+                    break;
+            }
+        }
+
+        return [.. b];
+    }
+
+    private static long Arg(string[] args, string name, long def)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? long.Parse(args[i + 1], CultureInfo.InvariantCulture) : def;
+    }
+
+    private static string? ArgS(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string FindCorpus()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Caducee.slnx")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return Path.Combine(dir ?? ".", "tests", "TestData", "mime");
+    }
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Diagnostics;
+using System.Text;
+using Caducee.Mime.Imap;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Caducee.Mime.Tests;
+
+/// <summary>Fast robustness checks (a few seconds): any byte sequence parses to some tree, and every view works on it.</summary>
+public sealed class FuzzTests
+{
+    private static readonly byte[][] s_corpus = TestPaths.CorpusFiles().Select(File.ReadAllBytes).Where(b => b.Length < 64 * 1024).ToArray();
+
+    internal static void Exercise(byte[] input)
+    {
+        MimeMessage m = MimeParser.Parse(input, new MimeParserOptions { MaxDepth = 16, MaxParts = 200 });
+        foreach (MimePart p in m.Root.DescendantsAndSelf())
+        {
+            Assert.True(p.HeaderStart <= p.HeaderEnd && p.HeaderEnd <= p.BodyStart && p.BodyStart <= p.BodyEnd && p.BodyEnd <= input.Length);
+            _ = p.FileName;
+            if (!p.IsMultipart && p.Message is null)
+            {
+                _ = MimeContent.GetText(p);
+            }
+        }
+
+        _ = m.Subject;
+        _ = m.From;
+        _ = m.To;
+        _ = m.Date;
+        _ = ImapEnvelope.Build(m);
+        _ = ImapBodyStructure.Build(m);
+        _ = ImapFetch.GetBody(m, ImapSection.Whole);
+        foreach (string spec in new[] { "1", "1.MIME", "2.1", "HEADER.FIELDS (SUBJECT FROM)", "TEXT", "1.HEADER" })
+        {
+            Assert.True(ImapSection.TryParse(spec, "<1.7>", out ImapSection s));
+            _ = ImapFetch.GetBody(m, s);
+            _ = ImapFetch.GetBinary(m, s);
+        }
+    }
+
+    internal static byte[] Mutate(byte[] seed, Random rnd)
+    {
+        var b = new List<byte>(seed);
+        int n = rnd.Next(1, 8);
+        ReadOnlySpan<byte> tokens = "-\r\n:;=?\"\\()<>@,. \t"u8;
+        for (int i = 0; i < n; i++)
+        {
+            int pos = b.Count == 0 ? 0 : rnd.Next(b.Count);
+            switch (rnd.Next(6))
+            {
+                case 0 when b.Count > 0:
+                    b[pos] = (byte)rnd.Next(256);
+                    break;
+                case 1 when b.Count > 0:
+                    b.RemoveRange(pos, Math.Min(rnd.Next(1, 64), b.Count - pos));
+                    break;
+                case 2:
+                    b.Insert(pos, tokens[rnd.Next(tokens.Length)]);
+                    break;
+                case 3 when b.Count > 0:
+                    // duplicate a slice (boundaries, headers)
+                    int len = Math.Min(rnd.Next(1, 128), b.Count - pos);
+                    b.InsertRange(rnd.Next(b.Count), b.GetRange(pos, len));
+                    break;
+                case 4:
+                    b.InsertRange(pos, "\r\n--"u8.ToArray());
+                    break;
+                default:
+                    b.InsertRange(pos, Encoding.ASCII.GetBytes(rnd.Next(3) switch
+                    {
+                        0 => "Content-Type: multipart/mixed; boundary=x\r\n",
+                        1 => "=?utf-8?q?=C3",
+                        _ => "\r\n\r\n",
+                    }));
+                    break;
+            }
+        }
+
+        return [.. b];
+    }
+
+    [Fact]
+    public void Mutated_corpus_never_throws_and_stays_bounded()
+    {
+        var rnd = new Random(20261122);
+        var sw = Stopwatch.StartNew();
+        int count = 0;
+        while (sw.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            byte[] input = Mutate(s_corpus[rnd.Next(s_corpus.Length)], rnd);
+            Exercise(input);
+            count++;
+        }
+
+        Assert.True(count > 500, $"only {count} inputs in 3 s");
+    }
+
+    [Fact]
+    public void Random_bytes_always_parse_property() =>
+        Prop.ForAll<byte[]>(bytes =>
+        {
+            Exercise(bytes ?? []);
+            return true;
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Random_strings_of_mime_tokens_always_parse_property()
+    {
+        string[] words = ["--b", "--b--", "\r\n", "\n", "Content-Type: multipart/mixed; boundary=b", "Content-Type: message/rfc822", "Content-Transfer-Encoding: base64", ": ", " ", "=?utf-8?b?", "?=", "\"", "(", ")", "<", ">", "@", ",", ";", "AAAA"];
+        Prop.ForAll(Gen.ArrayOf(Gen.Elements(words)).ToArbitrary(), parts =>
+        {
+            Exercise(Encoding.UTF8.GetBytes(string.Concat(parts)));
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Date_parser_never_throws_on_out_of_range_fields_property()
+    {
+        string[] months = ["Jan", "Feb", "Dec", "Xyz", ""];
+        string[] zones = ["+0000", "-1200", "+1400", "-9999", "+0100", "GMT", "EST", "0200", ""];
+        Prop.ForAll<int, int, int>((day, year, mix) =>
+        {
+            int hour = mix % 30, minute = (mix / 30) % 70, z = mix / 7;
+            string s = $"{day % 40} {months[Math.Abs(z % months.Length)]} {Math.Abs(year) % 10_001:0000} {hour % 30}:{minute % 70}:{minute % 61} {zones[Math.Abs(z % zones.Length)]}";
+            _ = DateParser.TryParse(s, out _);
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+}
