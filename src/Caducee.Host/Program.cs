@@ -15,6 +15,8 @@ internal static class Program
             ServeCommand.Create(),
             InitCommand.Create(),
             MailboxCommand.Create(),
+            MimeCommand.Create(),
+            DirectoryCommand.Create(),
             VersionCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -18,6 +18,9 @@ public sealed class DataLayout(string root)
     /// <summary>The last good whitelist.</summary>
     public string WhitelistCache => Path.Combine(Root, "whitelist", "listeblanchemssante.xml");
 
+    /// <summary>The Annuaire Santé directory (SQLite, with its in-memory search index built at open).</summary>
+    public string Directory => Path.Combine(Root, "annuaire.db");
+
     /// <summary>The commented configuration written by `caducee init`.</summary>
     public string ConfigFile => Path.Combine(Root, "caducee.json");
 }

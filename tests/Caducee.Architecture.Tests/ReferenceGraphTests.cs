@@ -17,14 +17,14 @@ public class ReferenceGraphTests
         ["Caducee.Imap.Protocol"] = ["Primitives"],
         ["Caducee.Core"] = ["Primitives", "Mime"],
         ["Caducee.Pki"] = ["Primitives"],
-        ["Caducee.Directory"] = ["Primitives", "Core", "Mime"],
+        ["Caducee.Annuaire"] = ["Primitives", "Core", "Mime"],
         ["Caducee.MsSante"] = ["Primitives", "Core", "Mime"],
         ["Caducee.Storage.FileBlobs"] = ["Primitives", "Core", "Mime"],
         ["Caducee.Storage.Sqlite"] = ["Primitives", "Core", "Mime"],
         ["Caducee.Smtp.Server"] = ["Primitives", "Core", "Mime", "Smtp.Protocol"],
         ["Caducee.Imap.Server"] = ["Primitives", "Core", "Mime", "Imap.Protocol"],
-        ["Caducee.Web"] = ["Primitives", "Core", "Mime", "MsSante", "Directory"],
-        ["Caducee.Hosting"] = ["Primitives", "Core", "Mime", "MsSante", "Directory", "Pki", "Storage.FileBlobs", "Storage.Sqlite"],
+        ["Caducee.Web"] = ["Primitives", "Core", "Mime", "MsSante", "Annuaire"],
+        ["Caducee.Hosting"] = ["Primitives", "Core", "Mime", "MsSante", "Annuaire", "Pki", "Storage.FileBlobs", "Storage.Sqlite"],
     };
 
     /// <summary>Sans-I/O protocol cores (STYLE.md §4.1): no ASP.NET Core, no DI, no logging, no storage.</summary>

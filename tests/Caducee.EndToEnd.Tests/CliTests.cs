@@ -11,7 +11,7 @@ public sealed class CliTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Theory]
-    [InlineData(new string[0], new[] { "demo", "serve", "init", "mailbox", "version" })]
+    [InlineData(new string[0], new[] { "demo", "serve", "init", "mailbox", "mime", "directory", "version" })]
     [InlineData(new[] { "demo" }, new[] { "--data", "--base-port" })]
     [InlineData(new[] { "serve" }, new[] { "--config", "--data" })]
     [InlineData(new[] { "init" }, new[] { "--domain", "--data" })]
@@ -20,6 +20,11 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "mailbox", "list" }, new[] { "--data" })]
     [InlineData(new[] { "mailbox", "remove" }, new[] { "--data" })]
     [InlineData(new[] { "version" }, new string[0])]
+    [InlineData(new[] { "mime", "inspect" }, new[] { "--json" })]
+    [InlineData(new[] { "directory" }, new[] { "import", "generate", "search" })]
+    [InlineData(new[] { "directory", "import" }, new[] { "--strict", "--data" })]
+    [InlineData(new[] { "directory", "generate" }, new[] { "--professionals", "--out", "--seed" })]
+    [InlineData(new[] { "directory", "search" }, new[] { "--name", "--profession", "--specialty", "--city", "--postcode", "--id", "--mailbox" })]
     public async Task Every_verb_has_help(string[] verb, string[] mentions)
     {
         var (code, stdout, _) = await CaduceeProcess.RunAsync([.. verb, "--help"]);
@@ -101,5 +106,62 @@ public sealed class CliTests : IDisposable
         var missing = await CaduceeProcess.RunAsync("serve", "--config", Path.Combine(_dir.FullName, "absent.json"));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--config: file", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mime_inspect_prints_the_tree_offsets_and_defects_issue3()
+    {
+        var corpus = Path.Combine(Repository.Root, "tests", "TestData", "mime", "generated");
+        var (code, stdout, _) = await CaduceeProcess.RunAsync("mime", "inspect", Path.Combine(corpus, "mss-xdm.eml"), "--json");
+        Assert.Equal(0, code);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("multipart/mixed", root.GetProperty("contentType").GetString());
+        Assert.Contains("Compte rendu", root.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, root.GetProperty("offsets").GetProperty("headerStart").GetInt32());
+        var parts = root.GetProperty("parts").EnumerateArray().ToList();
+        Assert.Contains(parts, p => p.GetProperty("filename").GetString() == "IHE_XDM.zip" && p.GetProperty("decodedSize").GetInt64() > 0);
+        Assert.Contains(parts, p => p.GetProperty("contentType").GetString() == "text/plain" && p.GetProperty("text").GetString()!.Contains("Dr Hélène Dupré", StringComparison.Ordinal));
+
+        var text = await CaduceeProcess.RunAsync("mime", "inspect", Path.Combine(corpus, "missing-close-boundary.eml"));
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("CloseBoundaryNotFound", text.Stdout, StringComparison.Ordinal);
+        var missing = await CaduceeProcess.RunAsync("mime", "inspect", Path.Combine(_dir.FullName, "absent.eml"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Directory_generate_import_and_search_from_the_command_line_issue7()
+    {
+        var files = Path.Combine(_dir.FullName, "annuaire");
+        var data = Path.Combine(_dir.FullName, "data");
+        var generate = await CaduceeProcess.RunAsync("directory", "generate", "--professionals", "2000", "--out", files, "--seed", "7");
+        Assert.Equal(0, generate.ExitCode);
+        var import = await CaduceeProcess.RunAsync("directory", "import", files, "--data", data);
+        Assert.True(import.ExitCode == 0, import.Stdout + import.Stderr);
+        Assert.Contains("added", import.Stdout, StringComparison.Ordinal);
+        Assert.Contains("0 malformed", import.Stdout, StringComparison.Ordinal);
+
+        // A professional of the generated file is found by RPPS, with their name.
+        var ps = Directory.GetFiles(files, "PS_LibreAcces_Personne_activite_*.txt").Single();
+        var row = (await File.ReadAllLinesAsync(ps))[1].Split('|');
+        var search = await CaduceeProcess.RunAsync("directory", "search", "--id", row[1], "--data", data);
+        Assert.Equal(0, search.ExitCode);
+        Assert.Contains(row[7].ToUpperInvariant(), search.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 shown of 1.", search.Stdout, StringComparison.Ordinal);
+
+        // A liste-rouge mailbox is never shown (REQ-24).
+        var red = Directory.GetFiles(files, "Caducee_BAL_ListeRouge_*.txt").Single();
+        var hidden = (await File.ReadAllLinesAsync(red))[1].Split('|')[1];
+        var redSearch = await CaduceeProcess.RunAsync("directory", "search", "--mailbox", hidden, "--data", data);
+        Assert.Contains("0 shown of 0.", redSearch.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(hidden, redSearch.Stdout, StringComparison.Ordinal);
+
+        // A re-import of the same files applies no difference.
+        var again = await CaduceeProcess.RunAsync("directory", "import", files, "--data", data);
+        Assert.Contains(" 0 added, 0 changed, 0 removed", again.Stdout, StringComparison.Ordinal);
+        var wrongName = await CaduceeProcess.RunAsync("directory", "import", ps + ".bak", "--data", data);
+        Assert.Equal(2, wrongName.ExitCode);
     }
 }

@@ -12,18 +12,7 @@ namespace Caducee.EndToEnd.Tests;
 /// </summary>
 public sealed class InteropTests
 {
-    private static string Script => Path.Combine(FindRepositoryRoot(), "tests", "interop", "demo_roundtrip.py");
-
-    private static string FindRepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Caducee.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    private static string Script => Path.Combine(Repository.Root, "tests", "interop", "demo_roundtrip.py");
 
     private static async Task<string> WaitForDemoJsonAsync(string dir, CaduceeProcess process)
     {

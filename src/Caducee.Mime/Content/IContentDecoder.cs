@@ -5,13 +5,13 @@ namespace Caducee.Mime;
 public interface IContentDecoder
 {
     /// <summary>The largest output a call with <paramref name="inputLength"/> input bytes may write.</summary>
-    public int MaxOutputLength(int inputLength);
+    int MaxOutputLength(int inputLength);
 
     /// <summary>Decodes a chunk into <paramref name="output"/>; returns the bytes written.</summary>
-    public int Decode(ReadOnlySpan<byte> input, Span<byte> output, bool isFinal);
+    int Decode(ReadOnlySpan<byte> input, Span<byte> output, bool isFinal);
 
     /// <summary>Forgets any state, ready for a new stream.</summary>
-    public void Reset();
+    void Reset();
 }
 
 /// <summary>7bit, 8bit and binary: the identity.</summary>

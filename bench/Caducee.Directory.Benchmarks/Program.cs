@@ -1,4 +1,0 @@
-// SPDX-License-Identifier: AGPL-3.0-or-later
-using Caducee.Directory.Benchmarks;
-
-return await BenchCommands.RunAsync(args);
