@@ -3,31 +3,50 @@ using System.Globalization;
 using Caducee.Core.Model;
 using Caducee.Imap.Protocol.Commands;
 using Caducee.Imap.Protocol.Receiver;
+using Caducee.Imap.Protocol.Responses;
 using Caducee.Imap.Server.Session;
+using Caducee.Mime;
+using Caducee.Mime.Imap;
 
 namespace Caducee.Imap.Server.Operations;
 
 /// <summary>
-/// FETCH and UID FETCH (RFC 9051 §6.4.5). This first version serves the items that need no MIME parse:
-/// UID, FLAGS, INTERNALDATE, RFC822.SIZE, RFC822, RFC822.HEADER, RFC822.TEXT and BODY[]/BODY[HEADER]/
-/// BODY[TEXT] with partials; ENVELOPE and BODYSTRUCTURE arrive with the MIME engine. A non-PEEK body
-/// fetch sets \Seen (and reports the new FLAGS).
+/// FETCH and UID FETCH (RFC 9051 §6.4.5, RFC 3501 §6.4.5, RFC 3516 BINARY): UID, FLAGS, INTERNALDATE,
+/// RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, RFC822[.HEADER|.TEXT], BODY[section]&lt;partial&gt;,
+/// BODY.PEEK, BINARY[.PEEK][section]&lt;partial&gt;, BINARY.SIZE, and the ALL/FAST/FULL macros. The MIME
+/// views are computed from the stored bytes by the MIME engine. A non-PEEK body fetch sets \Seen and
+/// reports the new FLAGS.
 /// </summary>
 internal static class FetchOperation
 {
-    private sealed record Item(string Name, string Section, bool Peek, long? PartialStart, long? PartialLength);
+    private enum Kind
+    {
+        Uid,
+        Flags,
+        Size,
+        InternalDate,
+        Envelope,
+        Body,
+        BodyStructure,
+        Section,
+        Binary,
+        BinarySize,
+    }
+
+    /// <summary>One requested item; <see cref="Name"/> is how the response names it.</summary>
+    private sealed record Item(Kind Kind, string Name, ImapSection? Section = null, bool SetsSeen = false);
 
     public static async ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
     {
         var byUid = request.Command.StartsWith("UID ", StringComparison.Ordinal);
         if (request.Arguments.Count != 2 || request.Arguments[0].Kind != ImapTokenKind.Atom || !SequenceSet.TryParse(request.Arguments[0].Text, out var set))
         {
-            return Dispatcher.Bad(session, request, "Syntax: FETCH <sequence-set> <items>");
+            return Dispatcher.Bad(session, request, "Syntax: FETCH <sequence-set> <item> | (<item> ...)");
         }
 
         var raw = request.Arguments[1].Kind == ImapTokenKind.List ? request.Arguments[1].Children!.Select(t => t.Text).ToList() : [request.Arguments[1].Text];
         var items = new List<Item>();
-        foreach (var text in ExpandMacros(raw))
+        foreach (var text in raw.SelectMany(ExpandMacro))
         {
             if (!TryParseItem(text, out var item, out var error))
             {
@@ -37,28 +56,36 @@ internal static class FetchOperation
             items.Add(item);
         }
 
-        if (byUid && !items.Any(i => i.Name == "UID"))
+        if (byUid && !items.Any(i => i.Kind == Kind.Uid))
         {
-            items.Insert(0, new Item("UID", string.Empty, true, null, null));
+            items.Insert(0, new Item(Kind.Uid, "UID"));
         }
 
+        var needsMime = items.Any(i => i.Kind is not (Kind.Uid or Kind.Flags or Kind.Size or Kind.InternalDate));
         var selected = (Selected)session.State;
         var maxUid = selected.Messages.Count == 0 ? 0 : selected.Messages[^1].Uid;
         var toMarkSeen = new List<long>();
         for (var i = 0; i < selected.Messages.Count; i++)
         {
             var message = selected.Messages[i];
-            var match = byUid ? set.Contains(message.Uid, maxUid) : set.Contains(i + 1, selected.Messages.Count);
-            if (!match)
+            if (!(byUid ? set.Contains(message.Uid, maxUid) : set.Contains(i + 1, selected.Messages.Count)))
             {
                 continue;
             }
 
-            byte[]? blob = null;
-            var o = session.Out;
-            o.Raw($"* {i + 1} FETCH (");
-            var first = true;
-            var setsSeen = !selected.ReadOnly && (message.Flags & MessageFlags.Seen) == 0 && items.Any(it => !it.Peek && it.Name is "BODY" or "RFC822" or "RFC822.TEXT");
+            MimeMessage? mime = null;
+            if (needsMime)
+            {
+                mime = MimeParser.Parse(await session.Services.Blobs.ReadAsync(message.BlobId, cancellationToken).ConfigureAwait(false));
+                var unknown = items.FirstOrDefault(it => it.Kind == Kind.Binary && ImapFetch.Resolve(mime, it.Section!.Part)?.TransferEncoding == MimeTransferEncoding.Unknown);
+                if (unknown is not null)
+                {
+                    session.Out.Tagged(request.Tag, "NO", "[UNKNOWN-CTE] The part has a content transfer encoding this server cannot decode");
+                    return ImapAction.None;
+                }
+            }
+
+            var setsSeen = !selected.ReadOnly && (message.Flags & MessageFlags.Seen) == 0 && items.Any(it => it.SetsSeen);
             if (setsSeen)
             {
                 message = message with { Flags = message.Flags | MessageFlags.Seen };
@@ -66,36 +93,19 @@ internal static class FetchOperation
                 toMarkSeen.Add(message.Uid);
             }
 
-            foreach (var item in items)
+            var o = session.Out;
+            o.Raw($"* {i + 1} FETCH (");
+            for (var k = 0; k < items.Count; k++)
             {
-                if (!first)
+                if (k > 0)
                 {
                     o.Raw(" ");
                 }
 
-                first = false;
-                switch (item.Name)
-                {
-                    case "UID":
-                        o.Raw("UID ").Number(message.Uid);
-                        break;
-                    case "FLAGS":
-                        o.Raw("FLAGS (").Raw(FormatFlags(message.Flags)).Raw(")");
-                        break;
-                    case "RFC822.SIZE":
-                        o.Raw("RFC822.SIZE ").Number(message.Size);
-                        break;
-                    case "INTERNALDATE":
-                        o.Raw("INTERNALDATE \"").Raw(message.InternalDate.ToUniversalTime().ToString("dd-MMM-yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Raw("\"");
-                        break;
-                    default:
-                        blob ??= await session.Services.Blobs.ReadAsync(message.BlobId, cancellationToken).ConfigureAwait(false);
-                        WriteBody(o, item, blob);
-                        break;
-                }
+                Write(o, items[k], message, mime);
             }
 
-            if (setsSeen && !items.Any(it => it.Name == "FLAGS"))
+            if (setsSeen && !items.Any(it => it.Kind == Kind.Flags))
             {
                 o.Raw(" FLAGS (").Raw(FormatFlags(message.Flags)).Raw(")");
             }
@@ -143,23 +153,67 @@ internal static class FetchOperation
         return string.Join(' ', names);
     }
 
-    private static IEnumerable<string> ExpandMacros(List<string> raw)
+    private static void Write(ImapWriter o, Item item, MessageSummary message, MimeMessage? mime)
     {
-        foreach (var text in raw)
+        switch (item.Kind)
         {
-            switch (text.ToUpperInvariant())
-            {
-                case "FAST":
-                    yield return "FLAGS";
-                    yield return "INTERNALDATE";
-                    yield return "RFC822.SIZE";
-                    break;
-                default:
-                    yield return text;
-                    break;
-            }
+            case Kind.Uid:
+                o.Raw("UID ").Number(message.Uid);
+                break;
+            case Kind.Flags:
+                o.Raw("FLAGS (").Raw(FormatFlags(message.Flags)).Raw(")");
+                break;
+            case Kind.Size:
+                o.Raw("RFC822.SIZE ").Number(message.Size);
+                break;
+            case Kind.InternalDate:
+                o.Raw("INTERNALDATE \"").Raw(message.InternalDate.ToUniversalTime().ToString("dd-MMM-yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Raw("\"");
+                break;
+            case Kind.Envelope:
+                o.Raw("ENVELOPE ").Raw(ImapEnvelope.Build(mime!));
+                break;
+            case Kind.Body:
+                o.Raw("BODY ").Raw(ImapBodyStructure.Build(mime!, extensible: false));
+                break;
+            case Kind.BodyStructure:
+                o.Raw("BODYSTRUCTURE ").Raw(ImapBodyStructure.Build(mime!, extensible: true));
+                break;
+            case Kind.BinarySize:
+                o.Raw(item.Name).Raw(" ");
+                if (ImapFetch.GetBinarySize(mime!, item.Section!.Part) is { } size)
+                {
+                    o.Number(size);
+                }
+                else
+                {
+                    o.Raw("NIL");
+                }
+
+                break;
+            default:
+                var bytes = item.Kind == Kind.Binary ? ImapFetch.GetBinary(mime!, item.Section!) : ImapFetch.GetBody(mime!, item.Section!);
+                o.Raw(item.Name).Raw(" ");
+                if (bytes is { } b)
+                {
+                    o.Literal(b.Span);
+                }
+                else
+                {
+                    // RFC 9051 §7.5.2: a section that does not exist is returned empty.
+                    o.Raw("\"\"");
+                }
+
+                break;
         }
     }
+
+    private static IEnumerable<string> ExpandMacro(string text) => text.ToUpperInvariant() switch
+    {
+        "ALL" => ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
+        "FAST" => ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
+        "FULL" => ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"],
+        _ => [text],
+    };
 
     private static bool TryParseItem(string text, out Item item, out string error)
     {
@@ -168,95 +222,64 @@ internal static class FetchOperation
         var upper = text.ToUpperInvariant();
         switch (upper)
         {
-            case "UID" or "FLAGS" or "RFC822.SIZE" or "INTERNALDATE":
-                item = new Item(upper, string.Empty, true, null, null);
-                return true;
-            case "RFC822":
-                item = new Item("RFC822", string.Empty, false, null, null);
-                return true;
-            case "RFC822.HEADER":
-                item = new Item("RFC822.HEADER", "HEADER", true, null, null);
-                return true;
-            case "RFC822.TEXT":
-                item = new Item("RFC822.TEXT", "TEXT", false, null, null);
-                return true;
+            case "UID": item = new Item(Kind.Uid, upper); return true;
+            case "FLAGS": item = new Item(Kind.Flags, upper); return true;
+            case "RFC822.SIZE": item = new Item(Kind.Size, upper); return true;
+            case "INTERNALDATE": item = new Item(Kind.InternalDate, upper); return true;
+            case "ENVELOPE": item = new Item(Kind.Envelope, upper); return true;
+            case "BODY": item = new Item(Kind.Body, upper); return true;
+            case "BODYSTRUCTURE": item = new Item(Kind.BodyStructure, upper); return true;
+            case "RFC822": item = new Item(Kind.Section, "RFC822", ImapSection.Whole, SetsSeen: true); return true;
+            case "RFC822.HEADER": item = new Item(Kind.Section, "RFC822.HEADER", new ImapSection([], ImapSectionText.Header, [])); return true;
+            case "RFC822.TEXT": item = new Item(Kind.Section, "RFC822.TEXT", new ImapSection([], ImapSectionText.Text, []), SetsSeen: true); return true;
         }
 
-        var peek = upper.StartsWith("BODY.PEEK[", StringComparison.Ordinal);
-        if (!peek && !upper.StartsWith("BODY[", StringComparison.Ordinal))
+        // BODY[...], BODY.PEEK[...], BINARY[...], BINARY.PEEK[...], BINARY.SIZE[...], each with an optional <partial>.
+        var open = text.IndexOf('[', StringComparison.Ordinal);
+        var close = text.LastIndexOf(']');
+        if (open < 0 || close < open)
         {
-            error = $"FETCH item {text} is not supported yet (ENVELOPE and BODYSTRUCTURE arrive with the MIME engine)";
+            error = $"Unknown FETCH item {text}";
             return false;
         }
 
-        var open = upper.IndexOf('[', StringComparison.Ordinal);
-        var close = upper.IndexOf(']', StringComparison.Ordinal);
-        if (close < open)
+        var prefix = upper[..open];
+        var kind = prefix switch
         {
-            error = $"Malformed FETCH item {text}";
+            "BODY" or "BODY.PEEK" => Kind.Section,
+            "BINARY" or "BINARY.PEEK" => Kind.Binary,
+            "BINARY.SIZE" => Kind.BinarySize,
+            _ => (Kind?)null,
+        };
+        if (kind is null)
+        {
+            error = $"Unknown FETCH item {text}";
             return false;
         }
 
-        var section = upper[(open + 1)..close];
-        if (section is not ("" or "HEADER" or "TEXT"))
-        {
-            error = $"BODY section [{section}] is not supported yet";
-            return false;
-        }
-
-        long? start = null, length = null;
-        var rest = upper[(close + 1)..];
+        var spec = upper[(open + 1)..close];
+        var rest = text[(close + 1)..];
+        string? partial = null;
         if (rest.Length > 0)
         {
-            // partial = "<" number "." nz-number ">"
-            var dot = rest.IndexOf('.', StringComparison.Ordinal);
-            if (rest[0] != '<' || rest[^1] != '>' || dot < 0 ||
-                !long.TryParse(rest[1..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ||
-                !long.TryParse(rest[(dot + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var l) || l == 0)
+            if (kind == Kind.BinarySize || rest[0] != '<' || rest[^1] != '>')
             {
                 error = $"Malformed partial in {text}";
                 return false;
             }
 
-            (start, length) = (s, l);
+            partial = rest;
         }
 
-        item = new Item("BODY", section, peek, start, length);
+        if (!ImapSection.TryParse(spec, partial, out var section) || (kind != Kind.Section && section.Text != ImapSectionText.None))
+        {
+            error = $"Malformed section in {text}";
+            return false;
+        }
+
+        var baseName = kind switch { Kind.Section => "BODY", Kind.Binary => "BINARY", _ => "BINARY.SIZE" };
+        var name = $"{baseName}[{spec}]" + (section.PartialStart is { } start ? $"<{start}>" : string.Empty);
+        item = new Item(kind.Value, name, section, SetsSeen: prefix is "BODY" or "BINARY");
         return true;
-    }
-
-    private static void WriteBody(Protocol.Responses.ImapWriter o, Item item, byte[] blob)
-    {
-        var bodyStart = HeaderEnd(blob);
-        ReadOnlySpan<byte> content = item.Section switch
-        {
-            "HEADER" => blob.AsSpan(0, bodyStart),
-            "TEXT" => blob.AsSpan(bodyStart),
-            _ => blob,
-        };
-
-        var name = item.Name is "BODY" ? $"BODY[{item.Section}]" : item.Name;
-        if (item.PartialStart is { } start)
-        {
-            name += $"<{start}>";
-            var from = (int)Math.Min(start, content.Length);
-            var len = (int)Math.Min(item.PartialLength!.Value, content.Length - from);
-            content = content.Slice(from, len);
-        }
-
-        o.Raw(name).Raw(" ").Literal(content);
-    }
-
-    /// <summary>Offset just after the blank line that ends the header block (or the whole message when none).</summary>
-    private static int HeaderEnd(byte[] blob)
-    {
-        var crlf = blob.AsSpan().IndexOf("\r\n\r\n"u8);
-        var lf = blob.AsSpan().IndexOf("\n\n"u8);
-        if (crlf >= 0 && (lf < 0 || crlf < lf))
-        {
-            return crlf + 4;
-        }
-
-        return lf >= 0 ? lf + 2 : blob.Length;
     }
 }
