@@ -106,6 +106,7 @@ public sealed class PkiFolder : IDisposable
         }
 
         System.IO.Directory.CreateDirectory(full);
+        RemoveIssuedFiles(full);
         using var root = CertificateAuthority.CreateRoot(NationalNames.Root(organisation));
         PemFiles.Write(root.Certificate, Path.Combine(full, "root.pem"), Path.Combine(full, "root.key"));
         var org = root.CreateIntermediate(NationalNames.Organisations(organisation));
@@ -292,6 +293,38 @@ public sealed class PkiFolder : IDisposable
 
         var organisations = new CertificateAuthority(PemFiles.Load(orgCert, orgKey), PemFiles.LoadPublic(rootCert));
         return new PkiFolder(full, organisations, index);
+    }
+
+    /// <summary>With --force: the certificates the replaced authority issued are removed with its index (nothing trusts them any more).</summary>
+    private static void RemoveIssuedFiles(string full)
+    {
+        var indexPath = Path.Combine(full, "index.json");
+        if (!File.Exists(indexPath))
+        {
+            return;
+        }
+
+        PkiIndex? old;
+        try
+        {
+            old = JsonSerializer.Deserialize<PkiIndex>(File.ReadAllText(indexPath), s_json);
+        }
+        catch (JsonException)
+        {
+            old = null;
+        }
+
+        foreach (var c in old?.Certificates ?? [])
+        {
+            if (CheckName(c.Name) is null)
+            {
+                File.Delete(Path.Combine(full, c.Name + ".pem"));
+                File.Delete(Path.Combine(full, c.Name + ".key"));
+            }
+        }
+
+        File.Delete(indexPath);
+        File.Delete(Path.Combine(full, "organisations.crl"));
     }
 
     private void SaveIndex()

@@ -32,13 +32,25 @@ public sealed class PkiFolderTests : IDisposable
         }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(PkiDir, "organisations.key")));
+        using (var opened = PkiFolder.Open(PkiDir))
+        {
+            opened.Issue("old", NationalNames.Organisation("a.mssante.test", "3111", "A", null), CertificateProfile.OrganisationClient);
+            opened.Revoke("old", null);
+        }
+
         var rootBefore = File.ReadAllText(Path.Combine(PkiDir, "root.pem"));
         var ex = Assert.Throws<PkiException>(() => PkiFolder.Create(PkiDir, force: false));
         Assert.Contains("--force", ex.Message, StringComparison.Ordinal);
         Assert.Equal(rootBefore, File.ReadAllText(Path.Combine(PkiDir, "root.pem")));
-        using (PkiFolder.Create(PkiDir, force: true))
+        Assert.True(File.Exists(Path.Combine(PkiDir, "old.pem")));
+        using (var replaced = PkiFolder.Create(PkiDir, force: true))
         {
             Assert.NotEqual(rootBefore, File.ReadAllText(Path.Combine(PkiDir, "root.pem")));
+            Assert.Empty(replaced.Issued);
+            Assert.False(File.Exists(Path.Combine(PkiDir, "old.pem")));
+            Assert.False(File.Exists(Path.Combine(PkiDir, "old.key")));
+            Assert.Equal(BigInteger.One, replaced.ReadCrl()!.Number);
+            Assert.Equal(0, replaced.ReadCrl()!.RevokedCount);
         }
     }
 

@@ -30,7 +30,7 @@ internal static partial class PkiCommand
     private static Command Init()
     {
         var dir = Dir();
-        var force = new Option<bool>("--force") { Description = "Replace an existing PKI (every certificate it issued becomes untrusted)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing PKI: its CAs, CRL, index and the certificates it issued (nothing trusts them any more)." };
         var organisation = new Option<string>("--organisation") { Description = "O= of the authorities.", DefaultValueFactory = _ => "CADUCEE TEST" };
         var command = new Command("init", "Create the root and \"organisations\" CAs, the bundle (PEM and .p7b) and an empty CRL.") { dir, force, organisation };
         command.SetAction(parse => Guard(() =>
