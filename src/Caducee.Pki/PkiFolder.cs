@@ -292,7 +292,58 @@ public sealed class PkiFolder : IDisposable
         }
 
         var organisations = new CertificateAuthority(PemFiles.Load(orgCert, orgKey), PemFiles.LoadPublic(rootCert));
-        return new PkiFolder(full, organisations, index);
+        return new PkiFolder(full, organisations, Adopt(full, index, organisations.Certificate));
+    }
+
+    /// <summary>
+    /// Adds to the index (in memory; saved with the next change) the certificates of the folder that the
+    /// organisations CA issued without the index knowing, e.g. those <c>DemoPki</c> wrote, so that
+    /// `pki show` lists them and `pki revoke` can revoke them.
+    /// </summary>
+    private static PkiIndex Adopt(string full, PkiIndex index, X509Certificate2 organisations)
+    {
+        var known = new HashSet<string>(index.Certificates.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+        var adopted = new List<IssuedCertificate>();
+        ReadOnlyMemory<byte>? ski = organisations.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifierBytes;
+        foreach (var file in System.IO.Directory.EnumerateFiles(full, "*.pem"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (known.Contains(name) || CheckName(name) is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var cert = PemFiles.LoadPublic(file);
+                // Same issuer name and key: a replaced authority (pki init --force) had the same name.
+                var aki = cert.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier;
+                if (!cert.IssuerName.RawData.AsSpan().SequenceEqual(organisations.SubjectName.RawData)
+                    || aki is null || ski is null || !aki.Value.Span.SequenceEqual(ski.Value.Span))
+                {
+                    continue;
+                }
+
+                var eku = cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
+                var isServer = eku?.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == "1.3.6.1.5.5.7.3.1") == true;
+                var isPersonal = cert.SubjectName.EnumerateRelativeDistinguishedNames().Any(r => r.GetSingleElementType().Value == "2.5.4.5");
+                adopted.Add(new IssuedCertificate(
+                    name,
+                    cert.SerialNumber.ToUpperInvariant(),
+                    ProfileName(isServer ? CertificateProfile.Server : isPersonal ? CertificateProfile.PersonalClient : CertificateProfile.OrganisationClient),
+                    Convert.ToBase64String(cert.SubjectName.RawData),
+                    new DateTimeOffset(cert.NotBefore.ToUniversalTime()),
+                    new DateTimeOffset(cert.NotAfter.ToUniversalTime())));
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // Not a certificate: not ours to list.
+            }
+        }
+
+        return adopted.Count == 0
+            ? index
+            : index with { Certificates = [.. index.Certificates, .. adopted.OrderBy(c => c.NotBefore).ThenBy(c => c.Name, StringComparer.Ordinal)] };
     }
 
     /// <summary>With --force: the certificates the replaced authority issued are removed with its index (nothing trusts them any more).</summary>

@@ -130,6 +130,18 @@ public sealed class PkiWhitelistCliTests : IDisposable
         var (_, crl) = pki.Revoke(issued.SerialHex, null);
         Assert.Equal(new BigInteger(2), crl.Number);
 
+        // The certificate DemoPki issued is listed too, and can be revoked (it then appears in the CRL).
+        var demoCert = pki.Find("mx-demo");
+        Assert.NotNull(demoCert);
+        Assert.Equal("server", demoCert.Profile);
+        Assert.Equal(new BigInteger(3), pki.Revoke("mx-demo", X509RevocationReason.Superseded).Crl.Number);
+        var builder = CertificateRevocationListBuilder.Load(File.ReadAllBytes(pki.Crl), out _);
+        Assert.True(builder.RemoveEntry(Convert.FromHexString(demoCert.SerialHex)));
+        using (var again = PkiFolder.Open(dir))
+        {
+            Assert.Equal(2, again.Issued.Count(c => c.IsRevoked));
+        }
+
         // DemoPki still reopens the same folder and its issued files.
         var reopened = DemoPki.OpenOrCreate(dir);
         Assert.True(File.Exists(reopened.Issue("mx-demo", NationalNames.Organisation("mx.demo.mssante.test", "3111", "DEMO", null), CertificateProfile.Server).Certificate));

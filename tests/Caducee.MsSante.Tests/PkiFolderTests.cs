@@ -43,10 +43,19 @@ public sealed class PkiFolderTests : IDisposable
         Assert.Contains("--force", ex.Message, StringComparison.Ordinal);
         Assert.Equal(rootBefore, File.ReadAllText(Path.Combine(PkiDir, "root.pem")));
         Assert.True(File.Exists(Path.Combine(PkiDir, "old.pem")));
+        using (var other = CertificateAuthority.CreateRoot(NationalNames.Root()))
+        using (var sameName = other.CreateIntermediate(NationalNames.Organisations()))
+        using (var stray = sameName.Issue(NationalNames.Organisation("b.mssante.test", "3111", "B", null), CertificateProfile.OrganisationClient))
+        {
+            // Not in the index and from an authority with the same name but another key: never adopted.
+            PemFiles.Write(stray, Path.Combine(PkiDir, "stray.pem"), null);
+        }
+
         using (var replaced = PkiFolder.Create(PkiDir, force: true))
         {
             Assert.NotEqual(rootBefore, File.ReadAllText(Path.Combine(PkiDir, "root.pem")));
             Assert.Empty(replaced.Issued);
+            Assert.True(File.Exists(Path.Combine(PkiDir, "stray.pem")));
             Assert.False(File.Exists(Path.Combine(PkiDir, "old.pem")));
             Assert.False(File.Exists(Path.Combine(PkiDir, "old.key")));
             Assert.Equal(BigInteger.One, replaced.ReadCrl()!.Number);
