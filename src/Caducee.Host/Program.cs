@@ -17,6 +17,8 @@ internal static class Program
             MailboxCommand.Create(),
             MimeCommand.Create(),
             DirectoryCommand.Create(),
+            PkiCommand.Create(),
+            WhitelistCommand.Create(),
             VersionCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

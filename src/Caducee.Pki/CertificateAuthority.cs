@@ -17,6 +17,9 @@ public enum CertificateProfile
     PersonalClient,
 }
 
+/// <summary>A revoked certificate as a CRL lists it.</summary>
+public sealed record RevokedSerial(string SerialHex, DateTimeOffset RevokedAt, X509RevocationReason? Reason);
+
 /// <summary>
 /// A certification authority of the test IGC-Santé (issue 7): it issues certificates in the national
 /// naming style and revocation lists. Keys are ECDSA P-256. Production uses the real IGC-Santé material
@@ -157,6 +160,21 @@ public sealed class CertificateAuthority : IDisposable
         }
 
         return builder.Build(Certificate, crlNumber, nextUpdate, HashAlgorithmName.SHA256);
+    }
+
+    /// <summary>
+    /// Builds a CRL listing <paramref name="revoked"/> (serial numbers, hex, with the recorded reason when
+    /// there is one) with the given number.
+    /// </summary>
+    public byte[] BuildRevocationList(IEnumerable<RevokedSerial> revoked, BigInteger crlNumber, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var entry in revoked)
+        {
+            builder.AddEntry(Convert.FromHexString(entry.SerialHex), entry.RevokedAt, entry.Reason);
+        }
+
+        return builder.Build(Certificate, crlNumber, nextUpdate, HashAlgorithmName.SHA256, thisUpdate: thisUpdate);
     }
 
     public void Dispose()

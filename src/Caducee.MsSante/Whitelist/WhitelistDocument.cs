@@ -41,6 +41,17 @@ public sealed class WhitelistDocument
     /// <summary>The entry for <paramref name="domain"/>, or null when the domain is not in the trust space.</summary>
     public WhitelistDomain? Find(string domain) => _byDomain.GetValueOrDefault(domain.ToLowerInvariant());
 
+    /// <summary>
+    /// Each operator certificate DN (normalised, whitelist order) with the domains it serves (REQ-04: one DN
+    /// for many domains), most domains first.
+    /// </summary>
+    public IReadOnlyList<(string OperatorDn, IReadOnlyList<string> Domains)> DomainsByOperator() =>
+        [.. Domains
+            .GroupBy(d => Trust.DistinguishedName.Parse(d.DnCertificatOperateur).ToString(), StringComparer.OrdinalIgnoreCase)
+            .Select(g => (g.Key, (IReadOnlyList<string>)[.. g.Select(d => d.Nom)]))
+            .OrderByDescending(g => g.Item2.Count)
+            .ThenBy(g => g.Key, StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>True when some domain of the list is served by an operator with this DN.</summary>
     public bool HasOperator(Trust.DistinguishedName dn) => _operatorDns.Contains(dn.ToString());
 }
