@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Caducee.Annuaire.Generation;
+using Caducee.Annuaire.Import;
+using Caducee.Annuaire.Store;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
 using Caducee.Core.Routing;
@@ -28,6 +32,13 @@ namespace Caducee.Host.Demo;
 /// </summary>
 public sealed partial class DemoEnvironment : IAsyncDisposable
 {
+    /// <summary>Size of the demo's generated Annuaire Santé.</summary>
+    public const int DirectoryProfessionals = 10_000;
+
+    /// <summary>Folder (under the authority's) of the generated national extraction files.</summary>
+    public const string DirectoryFilesFolder = "annuaire-files";
+
+    private const int DirectorySeed = 2026;
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
 
@@ -73,7 +84,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             now));
         var whitelistFile = Path.Combine(authorityDir, "listeblanchemssante.xml");
         await File.WriteAllBytesAsync(whitelistFile, WhitelistXml.Write(new WhitelistDocument(now, domains)), cancellationToken).ConfigureAwait(false);
-        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl });
+        var annuaire = await EnsureDirectoryAsync(authorityDir, logger, cancellationToken).ConfigureAwait(false);
+        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl }, annuaire);
         var authority = await AuthorityNode.StartAsync(authoritySettings, loggerFactory, cancellationToken).ConfigureAwait(false);
         var authorityUrl = $"https://127.0.0.1:{authority.Endpoints["https"]!.Port}";
 
@@ -136,7 +148,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         }
 
         await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
-        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir"), operatorJson);
+        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir", authorityUrl + "/api/annuaire", Path.Combine(authorityDir, DirectoryFilesFolder)), operatorJson);
         var environment = new DemoEnvironment(root, authority, operators, json, logger);
         await WritePrivateAsync(environment.DemoJsonPath, JsonSerializer.Serialize(json, s_json), cancellationToken).ConfigureAwait(false);
 
@@ -156,6 +168,37 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         }
 
         return environment;
+    }
+
+    /// <summary>
+    /// Generates the demo's Annuaire Santé (<see cref="DirectoryProfessionals"/> professionals, fixed seed) into
+    /// <c>authority/annuaire-files</c> and imports it into <c>authority/annuaire.db</c>, once: a marker file
+    /// written after a complete import makes later starts reuse the database.
+    /// </summary>
+    private static async Task<string> EnsureDirectoryAsync(string authorityDir, ILogger logger, CancellationToken cancellationToken)
+    {
+        var database = Path.Combine(authorityDir, "annuaire.db");
+        var marker = database + ".imported";
+        if (File.Exists(marker) && File.Exists(database))
+        {
+            return database;
+        }
+
+        var started = Stopwatch.StartNew();
+        foreach (var stale in new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists))
+        {
+            File.Delete(stale);
+        }
+
+        var generated = DirectoryGenerator.Generate(DirectoryProfessionals, Path.Combine(authorityDir, DirectoryFilesFolder), DirectorySeed);
+        using (var store = DirectoryStore.Open(database))
+        {
+            await store.ImportAsync(generated.Sources, new DirectoryImportOptions { Strict = true }, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n", cancellationToken).ConfigureAwait(false);
+        LogDirectory(logger, generated.Professionals, database, started.ElapsedMilliseconds);
+        return database;
     }
 
     /// <summary>Submits a message as a demo mailbox through its operator's submission listener (STARTTLS + AUTH PLAIN).</summary>
@@ -280,6 +323,9 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
         File.Move(temp, path, overwrite: true);
     }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Demo directory: {Count} professionals generated and imported into {Path} in {Elapsed} ms")]
+    private static partial void LogDirectory(ILogger logger, int count, string path, long elapsed);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo sample message submitted from {From} to {To}: reply {Code}")]
     private static partial void LogSample(ILogger logger, string from, string to, int code);
