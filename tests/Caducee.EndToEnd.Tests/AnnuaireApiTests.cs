@@ -287,6 +287,22 @@ public sealed class AnnuaireApiTests(DemoFixture demo) : IClassFixture<DemoFixtu
     }
 
     [Fact]
+    public async Task The_demo_doctors_are_professionals_of_the_directory()
+    {
+        var doctors = demo.Json.Operators.SelectMany(o => o.Mailboxes).Where(m => m.Kind == "PER").ToList();
+        Assert.Equal(2, doctors.Count);
+        Assert.NotEqual(doctors[0].Rpps, doctors[1].Rpps);
+        foreach (var doctor in doctors)
+        {
+            var bundle = await SearchAsync("identifier=" + Uri.EscapeDataString($"{IdNatPs}|{doctor.Rpps}"));
+            var practitioner = Assert.Single(Resources(bundle));
+            var name = practitioner.GetProperty("name")[0];
+            Assert.Equal($"Dr {name.GetProperty("given")[0].GetString()} {name.GetProperty("family").GetString()}", doctor.DisplayName);
+            Assert.Contains("\"code\":\"10\"", practitioner.GetProperty("qualification").ToString(), StringComparison.Ordinal); // médecin
+        }
+    }
+
+    [Fact]
     public async Task Metadata_is_a_CapabilityStatement_listing_the_resources_and_search_parameters()
     {
         var (status, mediaType, body) = await GetAsync(Fhir("metadata"));

@@ -8,6 +8,8 @@ using System.Text;
 using System.Text.Json;
 using Caducee.Annuaire.Generation;
 using Caducee.Annuaire.Import;
+using Caducee.Annuaire.Model;
+using Caducee.Annuaire.Search;
 using Caducee.Annuaire.Store;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
@@ -88,6 +90,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl }, annuaire);
         var authority = await AuthorityNode.StartAsync(authoritySettings, loggerFactory, cancellationToken).ConfigureAwait(false);
         var authorityUrl = $"https://127.0.0.1:{authority.Endpoints["https"]!.Port}";
+        var doctors = new Queue<DirectoryPractitioner>(PickDoctors(authority.Annuaire!, DemoPlan.Operators.Sum(o => o.Mailboxes.Count(m => m.Kind == MailboxKind.Per))));
 
         var operators = new List<OperatorNode>();
         var operatorJson = new List<DemoOperatorJson>();
@@ -95,7 +98,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         {
             for (var i = 0; i < DemoPlan.Operators.Count; i++)
             {
-                var plan = DemoPlan.Operators[i];
+                var plan = WithDirectoryDoctors(DemoPlan.Operators[i], doctors);
                 var p = 1 + (4 * i);
                 var serverTls = pki.Issue($"{plan.Name}-server", OperatorDn(plan), CertificateProfile.Server, [$"mx.{plan.Domain}", plan.Domain, "localhost"]);
                 var clientTls = pki.Issue($"{plan.Name}-client", OperatorDn(plan), CertificateProfile.OrganisationClient);
@@ -201,6 +204,59 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         return database;
     }
 
+    /// <summary>
+    /// The demo's doctors are professionals of the generated directory: the first médecins (profession 10)
+    /// with an RPPS, in the directory's (deterministic) order, so every start picks the same ones.
+    /// </summary>
+    private static List<DirectoryPractitioner> PickDoctors(DirectoryStore directory, int count)
+    {
+        var picked = new List<DirectoryPractitioner>();
+        foreach (var p in directory.Search(new DirectoryQuery { ProfessionCode = "10", Count = 200 }).Items)
+        {
+            if (picked.Count < count && p.Rpps is not null && p.GivenName.Length > 0 && Slug(p.GivenName).Length > 0 && Slug(p.FamilyName).Length > 0
+                && picked.TrueForAll(q => Slug(q.GivenName) + Slug(q.FamilyName) != Slug(p.GivenName) + Slug(p.FamilyName)))
+            {
+                picked.Add(p);
+            }
+        }
+
+        return picked;
+    }
+
+    /// <summary>Gives the plan's personal mailboxes the identity (name, RPPS) of directory professionals.</summary>
+    private static DemoOperatorPlan WithDirectoryDoctors(DemoOperatorPlan plan, Queue<DirectoryPractitioner> doctors) => plan with
+    {
+        Mailboxes = [.. plan.Mailboxes.Select(m => m.Kind == MailboxKind.Per && doctors.TryDequeue(out var d)
+            ? m with
+            {
+                LocalPart = $"{Slug(d.GivenName)}.{Slug(d.FamilyName)}",
+                DisplayName = $"Dr {d.GivenName} {d.FamilyName}",
+                FirstName = d.GivenName,
+                LastName = d.FamilyName,
+                Rpps = d.Rpps,
+            }
+            : m)],
+    };
+
+    /// <summary>"Hélène", "LE GOFF" → "helene", "le-goff": the local-part form of a name.</summary>
+    private static string Slug(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (var c in name.Normalize(NormalizationForm.FormD))
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else if ((c is ' ' or '-' or '\'') && sb.Length > 0 && sb[^1] != '-')
+            {
+                sb.Append('-');
+            }
+        }
+
+        return sb.ToString().Trim('-');
+    }
+
     /// <summary>Submits a message as a demo mailbox through its operator's submission listener (STARTTLS + AUTH PLAIN).</summary>
     public async Task<SmtpReply> SubmitAsync(DemoOperatorJson from, DemoMailboxJson mailbox, IReadOnlyList<string> to, byte[] message, CancellationToken cancellationToken)
     {
@@ -237,7 +293,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             .Append("X-MSS-NIL: CADUCEE-DEMO\r\n")
             .Append("\r\n")
             .Append("Chère consœur,\r\n\r\nCeci est un message de démonstration de Caducée : il a traversé l'espace de confiance\r\n")
-            .Append("de l'hôpital Nord au cabinet Sud, en TLS mutuel.\r\n\r\nConfraternellement,\r\nDr Jean Dupont\r\n")
+            .Append("de l'hôpital Nord au cabinet Sud, en TLS mutuel.\r\n\r\nConfraternellement,\r\n")
+            .Append(sender.DisplayName).Append("\r\n")
             .ToString();
         var reply = await SubmitAsync(from, sender, [to.Address], Encoding.UTF8.GetBytes(body), cancellationToken).ConfigureAwait(false);
         LogSample(_logger, sender.Address, to.Address, reply.Code);
