@@ -6,6 +6,8 @@ using Caducee.Annuaire.Fhir;
 using Caducee.Annuaire.Model;
 using Caducee.Annuaire.Search;
 using Caducee.Annuaire.Store;
+using Caducee.Core.Security;
+using Caducee.MsSante.Whitelist;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -34,19 +36,24 @@ public static class AnnuaireApi
 
     private static readonly string[] s_restParams = ["q", "profession", "specialty", "city", "postcode", "rpps", "mailbox", "count"];
 
-    public static IEndpointRouteBuilder MapAnnuaireApi(this IEndpointRouteBuilder app, DirectoryStore store)
+    /// <summary>
+    /// Maps the read API and, with <paramref name="operatorTrust"/> and <paramref name="whitelist"/>, the
+    /// operators' conditional PATCH (publication, REQ-26) authenticated by their TLS client certificate.
+    /// </summary>
+    public static IEndpointRouteBuilder MapAnnuaireApi(this IEndpointRouteBuilder app, DirectoryStore store, CertificateTrust? operatorTrust = null, Func<WhitelistDocument>? whitelist = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var publications = new AnnuairePublications();
         app.MapGet("/fhir/metadata", () => Fhir(200, CapabilityStatement()));
-        app.MapGet("/fhir/Practitioner", (HttpContext context) => SearchAsync(context, store, roles: false));
-        app.MapGet("/fhir/PractitionerRole", (HttpContext context) => SearchAsync(context, store, roles: true));
+        app.MapGet("/fhir/Practitioner", (HttpContext context) => SearchAsync(context, store, publications, roles: false));
+        app.MapGet("/fhir/PractitionerRole", (HttpContext context) => SearchAsync(context, store, publications, roles: true));
         app.MapGet("/fhir/Practitioner/{id}", (string id) =>
             store.FindPractitioner(id) is { } p && p.IdNat == id
-                ? Fhir(200, FhirRenderer.Practitioner(p))
+                ? Fhir(200, FhirRenderer.Practitioner(publications.Apply(p)))
                 : NotFound("Practitioner", id));
         app.MapGet("/fhir/PractitionerRole/{id}", (string id) =>
             store.FindPractitionerRole(id) is { } r
-                ? Fhir(200, FhirRenderer.PractitionerRole(r.Practitioner, r.Activity))
+                ? Fhir(200, FhirRenderer.PractitionerRole(publications.Apply(r.Practitioner), r.Activity))
                 : NotFound("PractitionerRole", id));
         app.MapGet("/fhir/Organization/{id}", (string id) =>
             store.FindStructure(id) is { } s
@@ -55,15 +62,80 @@ public static class AnnuaireApi
         app.MapGet("/fhir/Organization", () =>
             Fhir(400, Outcome("not-supported", "Organization search is not supported; read an Organization by id (Organization/{id})")));
 
+        if (operatorTrust is not null && whitelist is not null)
+        {
+            app.MapMethods("/fhir/Practitioner", ["PATCH"], (Delegate)((HttpContext context) => PatchAsync(context, store, publications, operatorTrust, whitelist)));
+        }
+
         app.MapGet("/api/annuaire/stats", () => Results.Json(new { practitioners = store.PractitionerCount }));
-        app.MapGet("/api/annuaire/search", (HttpContext context) => RestSearch(context, store));
+        app.MapGet("/api/annuaire/search", (HttpContext context) => RestSearch(context, store, publications));
         return app;
     }
 
     /// <summary>The FHIR base URL as the client reached it, e.g. https://127.0.0.1:8443/fhir.</summary>
     private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
 
-    private static async Task SearchAsync(HttpContext context, DirectoryStore store, bool roles)
+    /// <summary>
+    /// <c>PATCH /fhir/Practitioner?identifier=urn:oid:1.2.250.1.71.4.2.1|RPPS</c> (any search parameters
+    /// select): 404 when none matches, 412 when several do, else the Parameters operations are applied to the
+    /// practitioner's MSSanté telecoms and the updated Practitioner is returned.
+    /// </summary>
+    private static async Task<IResult> PatchAsync(HttpContext context, DirectoryStore store, AnnuairePublications publications, CertificateTrust trust, Func<WhitelistDocument> whitelist)
+    {
+        try
+        {
+            var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted).ConfigureAwait(false);
+            TelecomPatch.Authorize(certificate, trust, whitelist());
+            if (context.Request.ContentType?.Split(';')[0].Trim() is not ("application/fhir+json" or "application/json"))
+            {
+                throw new PatchException(415, "not-supported", "the body must be application/fhir+json");
+            }
+
+            var request = FhirSearchRequest.Parse(context.Request.Query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v ?? string.Empty))));
+            if (request.Errors.Count > 0)
+            {
+                return Fhir(400, FhirRenderer.OperationOutcome(request.Errors));
+            }
+
+            if (request.Canonical.Count == 0)
+            {
+                throw new PatchException(400, "invalid", "a conditional PATCH needs search parameters, e.g. identifier=urn:oid:1.2.250.1.71.4.2.1|<RPPS>");
+            }
+
+            var matches = store.Search(request.Query with { Offset = 0, Count = 2 });
+            if (matches.Total == 0)
+            {
+                throw new PatchException(404, "not-found", "no Practitioner matches the condition");
+            }
+
+            if (matches.Total > 1)
+            {
+                throw new PatchException(412, "multiple-matches", $"{matches.Total} Practitioners match the condition; it must select one");
+            }
+
+            JsonElement body;
+            try
+            {
+                using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                body = doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new PatchException(400, "invalid", "the body is not JSON: " + ex.Message);
+            }
+
+            var practitioner = publications.Apply(matches.Items[0]);
+            var mailboxes = TelecomPatch.Apply(practitioner.Mailboxes, body);
+            publications.Publish(practitioner.IdNat, mailboxes);
+            return Fhir(200, FhirRenderer.Practitioner(publications.Apply(practitioner)));
+        }
+        catch (PatchException ex)
+        {
+            return Fhir(ex.Status, Outcome(ex.Code, ex.Message));
+        }
+    }
+
+    private static async Task SearchAsync(HttpContext context, DirectoryStore store, AnnuairePublications publications, bool roles)
     {
         var request = FhirSearchRequest.Parse(context.Request.Query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v ?? string.Empty))));
         if (request.Errors.Count > 0)
@@ -73,6 +145,7 @@ public static class AnnuaireApi
         }
 
         var results = store.Search(request.Query);
+        results = results with { Items = [.. results.Items.Select(publications.Apply)] };
         context.Response.StatusCode = 200;
         context.Response.ContentType = FhirJson;
         if (roles)
@@ -139,7 +212,7 @@ public static class AnnuaireApi
         w.WriteEndObject();
     }
 
-    private static IResult RestSearch(HttpContext context, DirectoryStore store)
+    private static IResult RestSearch(HttpContext context, DirectoryStore store, AnnuairePublications publications)
     {
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -211,7 +284,7 @@ public static class AnnuaireApi
         return Results.Json(new
         {
             total = results.Total,
-            items = results.Items.Select(p =>
+            items = results.Items.Select(publications.Apply).Select(p =>
             {
                 var main = p.Activities.Count > 0 ? p.Activities[0] : null;
                 return new
@@ -314,6 +387,14 @@ public static class AnnuaireApi
         {
             w.WriteStartObject();
             w.WriteString("code", "search-type");
+            w.WriteEndObject();
+        }
+
+        if (type == "Practitioner")
+        {
+            // Conditional PATCH by operators (REQ-26), on the identifier or any search parameter.
+            w.WriteStartObject();
+            w.WriteString("code", "patch");
             w.WriteEndObject();
         }
 

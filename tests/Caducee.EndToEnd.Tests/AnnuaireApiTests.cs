@@ -16,7 +16,7 @@ public sealed class AnnuaireApiTests(DemoFixture demo) : IClassFixture<DemoFixtu
 
     public void Dispose() => _http.Dispose();
 
-    private static HttpClient TrustingClient(string caPem)
+    private static HttpClient TrustingClient(string caPem, X509Certificate2? clientCertificate = null)
     {
         var anchors = new X509Certificate2Collection();
         anchors.ImportFromPemFile(caPem);
@@ -32,6 +32,12 @@ public sealed class AnnuaireApiTests(DemoFixture demo) : IClassFixture<DemoFixtu
                 return cert is not null && chain.Build(cert) && (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == 0;
             },
         };
+        if (clientCertificate is not null)
+        {
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+            handler.ClientCertificates.Add(clientCertificate);
+        }
+
         return new HttpClient(handler, disposeHandler: true);
     }
 
@@ -315,5 +321,87 @@ public sealed class AnnuaireApiTests(DemoFixture demo) : IClassFixture<DemoFixtu
         Assert.Contains("mailbox-mss", parameters);
         Assert.Contains("mailbox-mss-type", parameters);
         Assert.Contains("identifier", parameters);
+        Assert.Contains(resources[0].GetProperty("interaction").EnumerateArray(), i => i.GetProperty("code").GetString() == "patch");
+    }
+
+    private static string MailboxPatch(string operation, string path, string? address, string type = "PER")
+    {
+        var value = address is null ? string.Empty : $$$"""
+            ,{"name":"value","valueContactPoint":{"system":"email","value":"{{{address}}}","extension":[
+              {"url":"https://interop.esante.gouv.fr/ig/fhir/annuaire/StructureDefinition/as-ext-mailbox-mss-metadata","extension":[
+                {"url":"type","valueCodeableConcept":{"coding":[{"system":"https://mos.esante.gouv.fr/NOS/TRE_R257-TypeBAL/FHIR/TRE-R257-TypeBAL","code":"{{{type}}}"}]}},
+                {"url":"description","valueString":"Publiée par test"}]}]}}
+            """;
+        return $$$"""{"resourceType":"Parameters","parameter":[{"name":"operation","part":[{"name":"type","valueCode":"{{{operation}}}"},{"name":"path","valueString":"{{{path}}}"}{{{value}}}]}]}""";
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> PatchAsync(HttpClient http, string url, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, "application/fhir+json");
+        using var response = await http.PatchAsync(new Uri(url), content);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, doc.RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task An_operator_publishes_a_mailbox_by_conditional_PATCH_and_cannot_change_its_address_or_type_REQ26()
+    {
+        using var operatorCert = DemoFixture.Load(demo.Hospital.ClientCert);
+        using var http = TrustingClient(demo.Json.Ca, operatorCert);
+        var sample = (await PractitionersWithMailboxAsync())[5];
+        var rpps = sample.GetProperty("identifier").EnumerateArray().First(i => i.GetProperty("system").GetString() == "https://rpps.esante.gouv.fr").GetProperty("value").GetString()!;
+        var url = Fhir("Practitioner?identifier=" + Uri.EscapeDataString($"{IdNatPs}|{rpps}"));
+        var address = $"publiee.{Guid.NewGuid().ToString("N")[..8]}@hopital-nord.mssante.test";
+
+        var (status, updated) = await PatchAsync(http, url, MailboxPatch("add", "Practitioner.telecom", address));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(sample.GetProperty("id").GetString(), updated.GetProperty("id").GetString());
+        Assert.Contains(address, MailboxAddresses(updated));
+        Assert.Equal(MailboxAddresses(sample).Count() + 1, MailboxAddresses(updated).Count());
+        var (_, _, read) = await GetAsync(Fhir("Practitioner/" + sample.GetProperty("id").GetString()));
+        Assert.Contains(address, MailboxAddresses(read));
+        Assert.Contains(read.GetProperty("telecom").EnumerateArray(), t => t.ToString().Contains("Publiée par test", StringComparison.Ordinal));
+
+        var where = $"Practitioner.telecom.where(value='{address}')";
+        var changeAddress = await PatchAsync(http, url, MailboxPatch("replace", where, "autre." + address));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changeAddress.Status);
+        Assert.Equal("OperationOutcome", changeAddress.Body.GetProperty("resourceType").GetString());
+        Assert.Contains("address", changeAddress.Body.GetProperty("issue")[0].GetProperty("diagnostics").GetString()!, StringComparison.Ordinal);
+        var changeType = await PatchAsync(http, url, MailboxPatch("replace", where, address, "ORG"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changeType.Status);
+        Assert.Equal("OperationOutcome", changeType.Body.GetProperty("resourceType").GetString());
+
+        var (deleted, afterDelete) = await PatchAsync(http, url, MailboxPatch("delete", where, null));
+        Assert.Equal(HttpStatusCode.OK, deleted);
+        Assert.DoesNotContain(address, MailboxAddresses(afterDelete));
+        Assert.Equal(MailboxAddresses(sample).ToList(), MailboxAddresses(afterDelete).ToList());
+    }
+
+    [Fact]
+    public async Task Conditional_PATCH_is_404_when_nothing_matches_412_when_several_do_and_refused_without_an_operator_certificate()
+    {
+        using var operatorCert = DemoFixture.Load(demo.Hospital.ClientCert);
+        using var http = TrustingClient(demo.Json.Ca, operatorCert);
+        var body = MailboxPatch("add", "Practitioner.telecom", "x@hopital-nord.mssante.test");
+
+        var none = await PatchAsync(http, Fhir("Practitioner?identifier=" + Uri.EscapeDataString($"{IdNatPs}|89999999999")), body);
+        Assert.Equal(HttpStatusCode.NotFound, none.Status);
+        Assert.Equal("OperationOutcome", none.Body.GetProperty("resourceType").GetString());
+        var several = await PatchAsync(http, Fhir("Practitioner?name=ma"), body);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, several.Status);
+        Assert.Equal("OperationOutcome", several.Body.GetProperty("resourceType").GetString());
+
+        var sample = (await PractitionersWithMailboxAsync())[6];
+        var url = Fhir("Practitioner?identifier=" + Uri.EscapeDataString($"{IdNatPs}|{sample.GetProperty("id").GetString()}"));
+        var anonymous = await PatchAsync(_http, url, body);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        var doctor = demo.Hospital.Mailboxes.First(m => m.Kind == "PER");
+        using var personalCert = X509Certificate2.CreateFromPemFile(doctor.Cert!, doctor.Key!);
+        using var personal = TrustingClient(demo.Json.Ca, personalCert);
+        var notAnOperator = await PatchAsync(personal, url, body);
+        Assert.Equal(HttpStatusCode.Forbidden, notAnOperator.Status);
+        var (_, _, unchanged) = await GetAsync(Fhir("Practitioner/" + sample.GetProperty("id").GetString()));
+        Assert.DoesNotContain("x@hopital-nord.mssante.test", MailboxAddresses(unchanged));
     }
 }
