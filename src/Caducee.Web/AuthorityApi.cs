@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Annuaire.Store;
+using Caducee.Core.Security;
 using Caducee.MsSante.Whitelist;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,7 +33,8 @@ public static class AuthorityApi
 {
     private static readonly string[] s_fhirFormats = ["json"];
 
-    public static IEndpointRouteBuilder MapAuthorityApi(this IEndpointRouteBuilder app, AuthorityContent content)
+    /// <summary>Maps the authority's endpoints; with a <paramref name="directory"/>, also the Annuaire Santé (FHIR and REST).</summary>
+    public static IEndpointRouteBuilder MapAuthorityApi(this IEndpointRouteBuilder app, AuthorityContent content, DirectoryStore? directory = null, CertificateTrust? operatorTrust = null)
     {
         app.MapGet("/listeblanchemssante.xml", () => Results.Bytes(content.Whitelist, "application/xml; charset=utf-8"));
         app.MapGet("/checksum", () => Results.Text(WhitelistXml.Checksum(content.Whitelist) + "\n", "text/plain"));
@@ -41,6 +44,12 @@ public static class AuthorityApi
             content.Crls.TryGetValue(name, out var crl)
                 ? Results.Bytes(crl, "application/pkix-crl")
                 : Results.Problem(statusCode: 404, title: "Unknown CRL", detail: $"No CRL named {name}; known: {string.Join(", ", content.Crls.Keys)}"));
+        if (directory is not null)
+        {
+            app.MapAnnuaireApi(directory, operatorTrust, () => WhitelistXml.Parse(content.Whitelist));
+            return app;
+        }
+
         app.MapGet("/fhir/metadata", () => Results.Json(
             new
             {

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Caducee.Annuaire.Generation;
+using Caducee.Annuaire.Import;
+using Caducee.Annuaire.Model;
+using Caducee.Annuaire.Search;
+using Caducee.Annuaire.Store;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
 using Caducee.Core.Routing;
@@ -28,6 +34,13 @@ namespace Caducee.Host.Demo;
 /// </summary>
 public sealed partial class DemoEnvironment : IAsyncDisposable
 {
+    /// <summary>Size of the demo's generated Annuaire Santé.</summary>
+    public const int DirectoryProfessionals = 10_000;
+
+    /// <summary>Folder (under the authority's) of the generated national extraction files.</summary>
+    public const string DirectoryFilesFolder = "annuaire-files";
+
+    private const int DirectorySeed = 2026;
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
 
@@ -73,9 +86,11 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             now));
         var whitelistFile = Path.Combine(authorityDir, "listeblanchemssante.xml");
         await File.WriteAllBytesAsync(whitelistFile, WhitelistXml.Write(new WhitelistDocument(now, domains)), cancellationToken).ConfigureAwait(false);
-        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl });
+        var annuaire = await EnsureDirectoryAsync(authorityDir, logger, cancellationToken).ConfigureAwait(false);
+        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl }, annuaire);
         var authority = await AuthorityNode.StartAsync(authoritySettings, loggerFactory, cancellationToken).ConfigureAwait(false);
         var authorityUrl = $"https://127.0.0.1:{authority.Endpoints["https"]!.Port}";
+        var doctors = new Queue<DirectoryPractitioner>(PickDoctors(authority.Annuaire!, DemoPlan.Operators.Sum(o => o.Mailboxes.Count(m => m.Kind == MailboxKind.Per))));
 
         var operators = new List<OperatorNode>();
         var operatorJson = new List<DemoOperatorJson>();
@@ -83,7 +98,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         {
             for (var i = 0; i < DemoPlan.Operators.Count; i++)
             {
-                var plan = DemoPlan.Operators[i];
+                var plan = WithDirectoryDoctors(DemoPlan.Operators[i], doctors);
                 var p = 1 + (4 * i);
                 var serverTls = pki.Issue($"{plan.Name}-server", OperatorDn(plan), CertificateProfile.Server, [$"mx.{plan.Domain}", plan.Domain, "localhost"]);
                 var clientTls = pki.Issue($"{plan.Name}-client", OperatorDn(plan), CertificateProfile.OrganisationClient);
@@ -136,7 +151,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         }
 
         await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
-        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir"), operatorJson);
+        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir", authorityUrl + "/api/annuaire", Path.Combine(authorityDir, DirectoryFilesFolder)), operatorJson);
         var environment = new DemoEnvironment(root, authority, operators, json, logger);
         await WritePrivateAsync(environment.DemoJsonPath, JsonSerializer.Serialize(json, s_json), cancellationToken).ConfigureAwait(false);
 
@@ -156,6 +171,90 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         }
 
         return environment;
+    }
+
+    /// <summary>
+    /// Generates the demo's Annuaire Santé (<see cref="DirectoryProfessionals"/> professionals, fixed seed) into
+    /// <c>authority/annuaire-files</c> and imports it into <c>authority/annuaire.db</c>, once: a marker file
+    /// written after a complete import makes later starts reuse the database.
+    /// </summary>
+    private static async Task<string> EnsureDirectoryAsync(string authorityDir, ILogger logger, CancellationToken cancellationToken)
+    {
+        var database = Path.Combine(authorityDir, "annuaire.db");
+        var marker = database + ".imported";
+        if (File.Exists(marker) && File.Exists(database))
+        {
+            return database;
+        }
+
+        var started = Stopwatch.StartNew();
+        foreach (var stale in new[] { database, database + "-wal", database + "-shm" }.Where(File.Exists))
+        {
+            File.Delete(stale);
+        }
+
+        var generated = DirectoryGenerator.Generate(DirectoryProfessionals, Path.Combine(authorityDir, DirectoryFilesFolder), DirectorySeed);
+        using (var store = DirectoryStore.Open(database))
+        {
+            await store.ImportAsync(generated.Sources, new DirectoryImportOptions { Strict = true }, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await File.WriteAllTextAsync(marker, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n", cancellationToken).ConfigureAwait(false);
+        LogDirectory(logger, generated.Professionals, database, started.ElapsedMilliseconds);
+        return database;
+    }
+
+    /// <summary>
+    /// The demo's doctors are professionals of the generated directory: the first médecins (profession 10)
+    /// with an RPPS, in the directory's (deterministic) order, so every start picks the same ones.
+    /// </summary>
+    private static List<DirectoryPractitioner> PickDoctors(DirectoryStore directory, int count)
+    {
+        var picked = new List<DirectoryPractitioner>();
+        foreach (var p in directory.Search(new DirectoryQuery { ProfessionCode = "10", Count = 200 }).Items)
+        {
+            if (picked.Count < count && p.Rpps is not null && p.GivenName.Length > 0 && Slug(p.GivenName).Length > 0 && Slug(p.FamilyName).Length > 0
+                && picked.TrueForAll(q => Slug(q.GivenName) + Slug(q.FamilyName) != Slug(p.GivenName) + Slug(p.FamilyName)))
+            {
+                picked.Add(p);
+            }
+        }
+
+        return picked;
+    }
+
+    /// <summary>Gives the plan's personal mailboxes the identity (name, RPPS) of directory professionals.</summary>
+    private static DemoOperatorPlan WithDirectoryDoctors(DemoOperatorPlan plan, Queue<DirectoryPractitioner> doctors) => plan with
+    {
+        Mailboxes = [.. plan.Mailboxes.Select(m => m.Kind == MailboxKind.Per && doctors.TryDequeue(out var d)
+            ? m with
+            {
+                LocalPart = $"{Slug(d.GivenName)}.{Slug(d.FamilyName)}",
+                DisplayName = $"Dr {d.GivenName} {d.FamilyName}",
+                FirstName = d.GivenName,
+                LastName = d.FamilyName,
+                Rpps = d.Rpps,
+            }
+            : m)],
+    };
+
+    /// <summary>"Hélène", "LE GOFF" → "helene", "le-goff": the local-part form of a name.</summary>
+    private static string Slug(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (var c in name.Normalize(NormalizationForm.FormD))
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else if ((c is ' ' or '-' or '\'') && sb.Length > 0 && sb[^1] != '-')
+            {
+                sb.Append('-');
+            }
+        }
+
+        return sb.ToString().Trim('-');
     }
 
     /// <summary>Submits a message as a demo mailbox through its operator's submission listener (STARTTLS + AUTH PLAIN).</summary>
@@ -194,7 +293,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             .Append("X-MSS-NIL: CADUCEE-DEMO\r\n")
             .Append("\r\n")
             .Append("Chère consœur,\r\n\r\nCeci est un message de démonstration de Caducée : il a traversé l'espace de confiance\r\n")
-            .Append("de l'hôpital Nord au cabinet Sud, en TLS mutuel.\r\n\r\nConfraternellement,\r\nDr Jean Dupont\r\n")
+            .Append("de l'hôpital Nord au cabinet Sud, en TLS mutuel.\r\n\r\nConfraternellement,\r\n")
+            .Append(sender.DisplayName).Append("\r\n")
             .ToString();
         var reply = await SubmitAsync(from, sender, [to.Address], Encoding.UTF8.GetBytes(body), cancellationToken).ConfigureAwait(false);
         LogSample(_logger, sender.Address, to.Address, reply.Code);
@@ -280,6 +380,9 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
         File.Move(temp, path, overwrite: true);
     }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Demo directory: {Count} professionals generated and imported into {Path} in {Elapsed} ms")]
+    private static partial void LogDirectory(ILogger logger, int count, string path, long elapsed);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo sample message submitted from {From} to {To}: reply {Code}")]
     private static partial void LogSample(ILogger logger, string from, string to, int code);

@@ -15,7 +15,9 @@ public sealed record DemoJson(
 public sealed record DemoAuthorityJson(
     [property: JsonPropertyName("https")] string Https,
     [property: JsonPropertyName("whitelist")] string Whitelist,
-    [property: JsonPropertyName("fhir")] string Fhir);
+    [property: JsonPropertyName("fhir")] string Fhir,
+    [property: JsonPropertyName("directory")] string Directory,
+    [property: JsonPropertyName("directoryFiles")] string DirectoryFiles);
 
 public sealed record DemoOperatorJson(
     [property: JsonPropertyName("name")] string Name,

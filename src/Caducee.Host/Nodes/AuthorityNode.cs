@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Security.Cryptography.X509Certificates;
+using Caducee.Annuaire.Store;
 using Caducee.Core.Security;
 using Caducee.Hosting.Configuration;
 using Caducee.MsSante.Whitelist;
@@ -16,9 +17,10 @@ public sealed class AuthorityNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private AuthorityNode(WebApplication app, NodeEndpoints endpoints, AuthorityContent content)
+    private AuthorityNode(WebApplication app, NodeEndpoints endpoints, AuthorityContent content, DirectoryStore? directory)
     {
         _app = app;
+        Annuaire = directory;
         Endpoints = endpoints;
         Content = content;
     }
@@ -26,6 +28,9 @@ public sealed class AuthorityNode : IAsyncDisposable
     public NodeEndpoints Endpoints { get; }
 
     public AuthorityContent Content { get; }
+
+    /// <summary>The Annuaire Santé served at /fhir and /api/annuaire, when configured.</summary>
+    public DirectoryStore? Annuaire { get; }
 
     public static async Task<AuthorityNode> StartAsync(AuthoritySettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -47,14 +52,23 @@ public sealed class AuthorityNode : IAsyncDisposable
             throw new ConfigurationException("Authority:WhitelistFile", ex.Message, "a whitelist XML in the national format");
         }
 
-        var endpoints = new NodeEndpoints();
-        var builder = KestrelFactory.CreateBuilder(loggerFactory);
-        var certificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
-        builder.WebHost.ConfigureKestrel(k => KestrelFactory.Https(endpoints, k, settings.Https, certificate, trust.Intermediates));
-        var app = builder.Build();
-        app.MapAuthorityApi(content);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new AuthorityNode(app, endpoints, content);
+        var directory = settings.DirectoryDatabase is null ? null : DirectoryStore.Open(settings.DirectoryDatabase);
+        try
+        {
+            var endpoints = new NodeEndpoints();
+            var builder = KestrelFactory.CreateBuilder(loggerFactory);
+            var certificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
+            builder.WebHost.ConfigureKestrel(k => KestrelFactory.Https(endpoints, k, settings.Https, certificate, trust.Intermediates));
+            var app = builder.Build();
+            app.MapAuthorityApi(content, directory, trust);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new AuthorityNode(app, endpoints, content, directory);
+        }
+        catch
+        {
+            directory?.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -66,5 +80,6 @@ public sealed class AuthorityNode : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        Annuaire?.Dispose();
     }
 }

@@ -35,8 +35,8 @@ public sealed record OperatorSettings(
     long MaxMessageSize,
     TimeSpan QueueRetryDelay);
 
-/// <summary>An authority node's settings, validated.</summary>
-public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles);
+/// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
+public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null);
 
 /// <summary>
 /// Reads settings from configuration (JSON file, <c>CADUCEE__</c> environment variables, flags) and
@@ -120,7 +120,8 @@ public static class NodeSettings
             Tls: Tls(c, baseDir, clientRequired: false),
             WhitelistFile: ExistingFile(c, "Authority:WhitelistFile", baseDir),
             CaBundle: ExistingFile(c, "Tls:TrustBundle", baseDir),
-            CrlFiles: crls);
+            CrlFiles: crls,
+            DirectoryDatabase: string.IsNullOrWhiteSpace(c["Authority:DirectoryDatabase"]) ? null : ResolvePath(baseDir, c["Authority:DirectoryDatabase"]!.Trim()));
     }
 
     private static TlsFiles Tls(IConfiguration c, string baseDir, bool clientRequired) => new(
