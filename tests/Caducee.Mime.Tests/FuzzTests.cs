@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Text;
 using Caducee.Mime.Imap;
+using Caducee.Mime.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -40,47 +41,6 @@ public sealed class FuzzTests
         }
     }
 
-    internal static byte[] Mutate(byte[] seed, Random rnd)
-    {
-        var b = new List<byte>(seed);
-        int n = rnd.Next(1, 8);
-        ReadOnlySpan<byte> tokens = "-\r\n:;=?\"\\()<>@,. \t"u8;
-        for (int i = 0; i < n; i++)
-        {
-            int pos = b.Count == 0 ? 0 : rnd.Next(b.Count);
-            switch (rnd.Next(6))
-            {
-                case 0 when b.Count > 0:
-                    b[pos] = (byte)rnd.Next(256);
-                    break;
-                case 1 when b.Count > 0:
-                    b.RemoveRange(pos, Math.Min(rnd.Next(1, 64), b.Count - pos));
-                    break;
-                case 2:
-                    b.Insert(pos, tokens[rnd.Next(tokens.Length)]);
-                    break;
-                case 3 when b.Count > 0:
-                    // duplicate a slice (boundaries, headers)
-                    int len = Math.Min(rnd.Next(1, 128), b.Count - pos);
-                    b.InsertRange(rnd.Next(b.Count), b.GetRange(pos, len));
-                    break;
-                case 4:
-                    b.InsertRange(pos, "\r\n--"u8.ToArray());
-                    break;
-                default:
-                    b.InsertRange(pos, Encoding.ASCII.GetBytes(rnd.Next(3) switch
-                    {
-                        0 => "Content-Type: multipart/mixed; boundary=x\r\n",
-                        1 => "=?utf-8?q?=C3",
-                        _ => "\r\n\r\n",
-                    }));
-                    break;
-            }
-        }
-
-        return [.. b];
-    }
-
     [Fact]
     public void Mutated_corpus_never_throws_and_stays_bounded()
     {
@@ -89,7 +49,7 @@ public sealed class FuzzTests
         int count = 0;
         while (sw.Elapsed < TimeSpan.FromSeconds(3))
         {
-            byte[] input = Mutate(s_corpus[rnd.Next(s_corpus.Length)], rnd);
+            byte[] input = MimeMutator.Mutate(s_corpus[rnd.Next(s_corpus.Length)], rnd);
             Exercise(input);
             count++;
         }
