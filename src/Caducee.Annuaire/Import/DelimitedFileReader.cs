@@ -27,7 +27,7 @@ internal sealed class DelimitedFileReader : IDisposable
         var sniff = new byte[SniffBytes];
         var read = ReadFully(raw, sniff);
         Encoding = Detect(sniff.AsSpan(0, read));
-        _counting = new CountingStream(new PrefixedStream(sniff, read, raw));
+        _counting = new CountingStream(sniff, read, raw);
         _reader = new StreamReader(_counting, Encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
         if (read >= 3 && sniff[0] == 0xEF && sniff[1] == 0xBB && sniff[2] == 0xBF)
         {
@@ -130,63 +130,11 @@ internal sealed class DelimitedFileReader : IDisposable
         return total;
     }
 
-    /// <summary>Replays the sniffed prefix, then the rest of the underlying stream.</summary>
-    private sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream inner) : Stream
+    /// <summary>Replays the sniffed prefix, then the rest of the underlying stream, counting the bytes read (progress).</summary>
+    private sealed class CountingStream(byte[] prefix, int prefixLength, Stream inner) : Stream
     {
         private int _position;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position < prefixLength)
-            {
-                var n = Math.Min(buffer.Length, prefixLength - _position);
-                prefix.AsSpan(_position, n).CopyTo(buffer);
-                _position += n;
-                return n;
-            }
-
-            return inner.Read(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    private sealed class CountingStream(Stream inner) : Stream
-    {
         public long Count { get; private set; }
 
         public override bool CanRead => true;
@@ -207,7 +155,18 @@ internal sealed class DelimitedFileReader : IDisposable
 
         public override int Read(Span<byte> buffer)
         {
-            var n = inner.Read(buffer);
+            int n;
+            if (_position < prefixLength)
+            {
+                n = Math.Min(buffer.Length, prefixLength - _position);
+                prefix.AsSpan(_position, n).CopyTo(buffer);
+                _position += n;
+            }
+            else
+            {
+                n = inner.Read(buffer);
+            }
+
             Count += n;
             return n;
         }
