@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Diagnostics;
 using System.Text;
-using Caducee.Mime.Imap;
 using Caducee.Mime.Testing;
 using FsCheck;
 using FsCheck.Fluent;
@@ -13,33 +12,8 @@ public sealed class FuzzTests
 {
     private static readonly byte[][] s_corpus = TestPaths.CorpusFiles().Select(File.ReadAllBytes).Where(b => b.Length < 64 * 1024).ToArray();
 
-    internal static void Exercise(byte[] input)
-    {
-        MimeMessage m = MimeParser.Parse(input, new MimeParserOptions { MaxDepth = 16, MaxParts = 200 });
-        foreach (MimePart p in m.Root.DescendantsAndSelf())
-        {
-            Assert.True(p.HeaderStart <= p.HeaderEnd && p.HeaderEnd <= p.BodyStart && p.BodyStart <= p.BodyEnd && p.BodyEnd <= input.Length);
-            _ = p.FileName;
-            if (!p.IsMultipart && p.Message is null)
-            {
-                _ = MimeContent.GetText(p);
-            }
-        }
-
-        _ = m.Subject;
-        _ = m.From;
-        _ = m.To;
-        _ = m.Date;
-        _ = ImapEnvelope.Build(m);
-        _ = ImapBodyStructure.Build(m);
-        _ = ImapFetch.GetBody(m, ImapSection.Whole);
-        foreach (string spec in new[] { "1", "1.MIME", "2.1", "HEADER.FIELDS (SUBJECT FROM)", "TEXT", "1.HEADER" })
-        {
-            Assert.True(ImapSection.TryParse(spec, "<1.7>", out ImapSection s));
-            _ = ImapFetch.GetBody(m, s);
-            _ = ImapFetch.GetBinary(m, s);
-        }
-    }
+    internal static void Exercise(byte[] input) =>
+        Assert.True(MimeMutator.ExerciseAllViews(input, new MimeParserOptions { MaxDepth = 16, MaxParts = 200 }));
 
     [Fact]
     public void Mutated_corpus_never_throws_and_stays_bounded()

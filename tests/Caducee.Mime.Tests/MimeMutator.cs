@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Text;
+using Caducee.Mime.Imap;
 
 namespace Caducee.Mime.Testing;
 
 /// <summary>
-/// Mutations of corpus messages for fuzzing: byte flips, deletions, MIME punctuation, duplicated slices,
-/// truncation and injected MIME structure. One source file compiled into both the fast fuzz test
+/// Fuzzing support: mutations of corpus messages (byte flips, deletions, MIME punctuation, duplicated slices,
+/// truncation, injected MIME structure), and a run of every view over a parsed message. One source file compiled into both the fast fuzz test
 /// (tests/Caducee.Mime.Tests) and the long fuzz run (bench/Caducee.Mime.Benchmarks).
 /// </summary>
 internal static class MimeMutator
@@ -54,5 +55,47 @@ internal static class MimeMutator
         }
 
         return [.. b];
+    }
+
+    private static readonly string[] s_specs = ["1", "1.MIME", "2.1", "HEADER.FIELDS (SUBJECT FROM)", "TEXT", "1.HEADER", "2"];
+
+    /// <summary>
+    /// Parses <paramref name="input"/> and runs every view on it (filenames, decoded text, subject/from/to/date,
+    /// ENVELOPE, BODYSTRUCTURE, BODY[] and BODY/BINARY of several sections with a partial). Returns false
+    /// when a part's offsets are inconsistent; exceptions escape to the caller.
+    /// </summary>
+    public static bool ExerciseAllViews(byte[] input, MimeParserOptions? options = null)
+    {
+        var offsetsOk = true;
+        MimeMessage m = MimeParser.Parse(input, options);
+        foreach (MimePart p in m.Root.DescendantsAndSelf())
+        {
+            offsetsOk &= p.HeaderStart <= p.HeaderEnd && p.HeaderEnd <= p.BodyStart && p.BodyStart <= p.BodyEnd && p.BodyEnd <= input.Length;
+            _ = p.FileName;
+            if (!p.IsMultipart && p.Message is null)
+            {
+                _ = MimeContent.GetText(p);
+            }
+        }
+
+        _ = m.Subject;
+        _ = m.From;
+        _ = m.To;
+        _ = m.Date;
+        _ = ImapEnvelope.Build(m);
+        _ = ImapBodyStructure.Build(m);
+        _ = ImapFetch.GetBody(m, ImapSection.Whole);
+        foreach (string spec in s_specs)
+        {
+            if (!ImapSection.TryParse(spec, "<1.7>", out ImapSection s))
+            {
+                throw new InvalidOperationException($"section spec {spec} does not parse");
+            }
+
+            _ = ImapFetch.GetBody(m, s);
+            _ = ImapFetch.GetBinary(m, s);
+        }
+
+        return offsetsOk;
     }
 }
