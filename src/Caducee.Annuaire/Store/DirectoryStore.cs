@@ -372,7 +372,7 @@ public sealed class DirectoryStore : IDisposable
     private static void CheckDomain(PublicationContext context, string address)
     {
         var at = address.LastIndexOf('@');
-        var domain = at < 0 ? address : address[(at + 1)..];
+        var domain = (at < 0 ? address : address[(at + 1)..]).ToLowerInvariant();
         if (!context.MayPublishDomain(domain))
         {
             throw new PublicationException(PublicationErrorKind.ForeignDomain, $"the whitelist does not assign {domain} to the operator {context.OperatorDn}: an operator publishes its own domains only");
