@@ -49,6 +49,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly AuthoritySettings _authoritySettings;
     private readonly ILoggerFactory _loggerFactory;
+    private bool _authorityStopped;
 
     private DemoEnvironment(string root, AuthorityNode authority, IReadOnlyList<OperatorNode> operators, DemoJson json, ILogger logger, AuthoritySettings authoritySettings, ILoggerFactory loggerFactory)
     {
@@ -261,8 +262,28 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     /// <summary>Stops the authority and starts it again on the same port and data (tests: publications are durable).</summary>
     public async Task RestartAuthorityAsync(CancellationToken cancellationToken)
     {
-        await Authority.DisposeAsync().ConfigureAwait(false);
-        Authority = await AuthorityNode.StartAsync(_authoritySettings, _loggerFactory, cancellationToken).ConfigureAwait(false);
+        await StopAuthorityAsync().ConfigureAwait(false);
+        await StartAuthorityAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the authority (tests: operators keep their changes and retry); <see cref="StartAuthorityAsync"/> brings it back.</summary>
+    public async Task StopAuthorityAsync()
+    {
+        if (!_authorityStopped)
+        {
+            _authorityStopped = true;
+            await Authority.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the stopped authority again, on the same port and data.</summary>
+    public async Task StartAuthorityAsync(CancellationToken cancellationToken)
+    {
+        if (_authorityStopped)
+        {
+            Authority = await AuthorityNode.StartAsync(_authoritySettings, _loggerFactory, cancellationToken).ConfigureAwait(false);
+            _authorityStopped = false;
+        }
     }
 
     /// <summary>"Hélène", "LE GOFF" → "helene", "le-goff": the local-part form of a name.</summary>
@@ -302,7 +323,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             await node.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Authority.DisposeAsync().ConfigureAwait(false);
+        await StopAuthorityAsync().ConfigureAwait(false);
     }
 
     private async Task SendSampleAsync(CancellationToken cancellationToken)
