@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Caducee.Annuaire.Import;
+using Caducee.Annuaire.Publishing;
 using Caducee.Annuaire.Search;
 using Caducee.Annuaire.Store;
 using Caducee.Core.Auth;
@@ -201,6 +202,62 @@ public sealed partial class AnnuairePublicationTests(DemoFixture demo) : IClassF
         Assert.True(await node.Store.SetMailboxStatusAsync(address, MailboxStatus.Active, CancellationToken.None));
         node.Publisher!.Signal();
         await WaitForAsync("Practitioner", address.ToString(), 1);
+    }
+
+    /// <summary>
+    /// The mailbox metadata the store will hold (liste rouge, description, service): an in-memory source stands
+    /// for it until the store redesign lands, and drives the real publisher against the real authority.
+    /// </summary>
+    private sealed class MetadataSource : IPublishableMailboxSource
+    {
+        public List<PublishableMailbox> Mailboxes { get; } = [];
+
+        public Task<IReadOnlyList<PublishableMailbox>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<PublishableMailbox>>([.. Mailboxes]);
+    }
+
+    [Fact]
+    public async Task The_publisher_sends_metadata_updates_and_the_liste_rouge_flag_REQ21_REQ24()
+    {
+        var source = new MetadataSource();
+        var trust = Caducee.Core.Security.CertificateTrust.FromPemFile(demo.Json.Ca);
+        using var certificate = DemoFixture.Load(demo.Hospital.ClientCert);
+        using var publisher = new MailboxPublisher(source, new MailboxPublisherOptions(new Uri(demo.Json.Authority.Fhir), TimeSpan.FromHours(1)),
+            Path.Combine(demo.Directory.FullName, "metadata-publisher", "published.json"), MailboxPublisher.CreateHandler(trust, certificate),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MailboxPublisher>.Instance);
+        var structure = demo.Hospital.Mailboxes.First(m => m.Kind == "ORG").StructureId!;
+        var address = $"meta.{Guid.NewGuid().ToString("N")[..8]}@{demo.Hospital.Domain}";
+        string Telecom(JsonElement organization) => organization.GetProperty("telecom").EnumerateArray().Single(t => t.GetProperty("value").GetString() == address).ToString();
+
+        source.Mailboxes.Add(new PublishableMailbox(address, Caducee.Annuaire.Model.MailboxType.Org, structure, Description: "Consultations", Service: "Cardiologie"));
+        Assert.Equal(1, (await publisher.ReconcileAsync(CancellationToken.None)).Published);
+        var published = Telecom(Assert.Single(await FindAsync("Organization", address)));
+        Assert.Contains("Consultations", published, StringComparison.Ordinal);
+        Assert.Contains("Cardiologie", published, StringComparison.Ordinal);
+
+        source.Mailboxes[0] = source.Mailboxes[0] with { Description = "Téléconsultations" };
+        Assert.Equal(1, (await publisher.ReconcileAsync(CancellationToken.None)).Published);
+        Assert.Contains("Téléconsultations", Telecom(Assert.Single(await FindAsync("Organization", address))), StringComparison.Ordinal);
+        Assert.Equal(0, (await publisher.ReconcileAsync(CancellationToken.None)).Published); // nothing changed, nothing sent
+
+        // Liste rouge: sent and stored, never shown; lifted, shown again with its metadata.
+        source.Mailboxes[0] = source.Mailboxes[0] with { ListeRouge = true };
+        Assert.True((await publisher.ReconcileAsync(CancellationToken.None)).Complete);
+        Assert.Empty(await FindAsync("Organization", address));
+        var (_, contains) = await GetAsync(Fhir("Organization?mailbox-mss:contains=" + Uri.EscapeDataString(address[..13])));
+        Assert.Equal(0, contains.GetProperty("total").GetInt32());
+        source.Mailboxes[0] = source.Mailboxes[0] with { ListeRouge = false };
+        await publisher.ReconcileAsync(CancellationToken.None);
+        Assert.Contains("Téléconsultations", Telecom(Assert.Single(await FindAsync("Organization", address))), StringComparison.Ordinal);
+
+        // An owner the directory does not know is refused (404), kept pending, and does not block the others.
+        var orphan = $"orphan.{Guid.NewGuid().ToString("N")[..8]}@{demo.Hospital.Domain}";
+        source.Mailboxes.Add(new PublishableMailbox(orphan, Caducee.Annuaire.Model.MailboxType.Per, "10999999999"));
+        source.Mailboxes.Add(new PublishableMailbox("no.owner@" + demo.Hospital.Domain, Caducee.Annuaire.Model.MailboxType.Per, null));
+        source.Mailboxes[0] = source.Mailboxes[0] with { Status = PublishableStatus.Closed };
+        var pass = await publisher.ReconcileAsync(CancellationToken.None);
+        Assert.Equal((0, 1, 1, 1, false), (pass.Published, pass.Withdrawn, pass.Refused, pass.Unpublishable, pass.Complete));
+        Assert.Empty(await FindAsync("Organization", address));
+        Assert.Equal(1, (await publisher.ReconcileAsync(CancellationToken.None)).Refused); // tried again
     }
 
     [Fact]
