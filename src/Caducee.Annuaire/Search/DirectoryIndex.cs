@@ -31,7 +31,9 @@ internal sealed class DirectoryIndex
     private readonly int[] _mailboxOwners;
     private readonly IReadOnlyList<DirectoryStructure> _structures;
     private readonly Dictionary<string, DirectoryStructure> _structureById;
-    private readonly Dictionary<string, DirectoryStructure[]> _structuresByIdentifier;
+    private readonly Dictionary<string, DirectoryStructure> _structureByFinessSite;
+    private readonly Dictionary<string, DirectoryStructure[]> _structuresByFinessLegal;
+    private readonly Dictionary<string, DirectoryStructure> _structureBySiret;
     private readonly string[] _structureBoxes;
     private readonly DirectoryStructure[] _structureBoxOwners;
     private readonly DirectoryStructure[] _structuresWithBoxes;
@@ -49,22 +51,32 @@ internal sealed class DirectoryIndex
         ListeRouge = listeRouge;
         PublicationVersion = publicationVersion;
         _structureById = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
-        var byIdentifier = new Dictionary<string, List<DirectoryStructure>>(StringComparer.Ordinal);
+        _structureByFinessSite = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
+        _structureBySiret = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
+        var byFinessLegal = new Dictionary<string, List<DirectoryStructure>>(StringComparer.Ordinal);
         var structureBoxes = new List<(string Address, DirectoryStructure Owner)>();
         foreach (var s in structures)
         {
+            // Keyed by the strings the structures already hold: no new string per structure at 2 M scale.
             _structureById.TryAdd(s.Id, s);
-            foreach (var key in IdentifierKeys(s))
+            if (s.FinessSite is { } site)
             {
-                if (!byIdentifier.TryGetValue(key, out var list))
+                _structureByFinessSite.TryAdd(site, s);
+            }
+
+            if (s.FinessLegalEntity is { } legal)
+            {
+                if (!byFinessLegal.TryGetValue(legal, out var sites))
                 {
-                    byIdentifier[key] = list = [];
+                    byFinessLegal[legal] = sites = [];
                 }
 
-                if (!list.Contains(s))
-                {
-                    list.Add(s);
-                }
+                sites.Add(s);
+            }
+
+            if (s.Siret is { } siret)
+            {
+                _structureBySiret.TryAdd(siret, s);
             }
 
             foreach (var m in s.Mailboxes)
@@ -73,7 +85,7 @@ internal sealed class DirectoryIndex
             }
         }
 
-        _structuresByIdentifier = byIdentifier.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        _structuresByFinessLegal = byFinessLegal.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
         structureBoxes.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
         _structureBoxes = [.. structureBoxes.Select(b => b.Address)];
         _structureBoxOwners = [.. structureBoxes.Select(b => b.Owner)];
@@ -605,14 +617,62 @@ internal sealed class DirectoryIndex
     public IReadOnlyList<DirectoryStructure> FindStructures(string identifier, StructureIdentifierKind kind, ResolvedOverlay? overlay = null)
     {
         identifier = identifier.Trim();
-        IEnumerable<string> keys = kind switch
+        var found = new List<DirectoryStructure>();
+        void Add(DirectoryStructure? s)
         {
-            StructureIdentifierKind.Finess => ["finess|" + identifier],
-            StructureIdentifierKind.IdNatSt => ["idnatst|" + identifier],
-            StructureIdentifierKind.Siret => ["siret|" + identifier],
-            _ => ["id|" + identifier, "finess|" + identifier, "idnatst|" + identifier, "siret|" + identifier],
-        };
-        return [.. keys.SelectMany(k => _structuresByIdentifier.GetValueOrDefault(k) ?? []).Distinct().Select(s => FindStructure(s.Id, overlay) ?? s)];
+            if (s is not null && !found.Contains(s))
+            {
+                found.Add(s);
+            }
+        }
+
+        void Finess(string code)
+        {
+            Add(_structureByFinessSite.GetValueOrDefault(code));
+            foreach (var s in _structuresByFinessLegal.GetValueOrDefault(code) ?? [])
+            {
+                Add(s);
+            }
+        }
+
+        void IdNatSt(string code)
+        {
+            // "1" + FINESS of the site, "3" + SIRET, or the id of a structure known from the MSSanté extraction only.
+            if (code.Length > 1 && code[0] == '1')
+            {
+                Add(_structureByFinessSite.GetValueOrDefault(code[1..]));
+            }
+            else if (code.Length > 1 && code[0] == '3')
+            {
+                Add(_structureBySiret.GetValueOrDefault(code[1..]));
+            }
+
+            if (_structureById.GetValueOrDefault(code) is { FinessSite: null, Siret: null } extractionOnly)
+            {
+                Add(extractionOnly);
+            }
+        }
+
+        switch (kind)
+        {
+            case StructureIdentifierKind.Finess:
+                Finess(identifier);
+                break;
+            case StructureIdentifierKind.IdNatSt:
+                IdNatSt(identifier);
+                break;
+            case StructureIdentifierKind.Siret:
+                Add(_structureBySiret.GetValueOrDefault(identifier));
+                break;
+            default:
+                Add(_structureById.GetValueOrDefault(identifier));
+                Finess(identifier);
+                IdNatSt(identifier);
+                Add(_structureBySiret.GetValueOrDefault(identifier));
+                break;
+        }
+
+        return [.. found.Select(s => FindStructure(s.Id, overlay) ?? s)];
     }
 
     /// <summary>Structure (FHIR Organization) search: by identifier, mailbox and mailbox type.</summary>
@@ -666,33 +726,6 @@ internal sealed class DirectoryIndex
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .ToList();
         return new StructureResults(matches.Count, offset, [.. matches.Skip(offset).Take(count)]);
-    }
-
-    /// <summary>The identifier keys of a structure: "id|", "finess|", "idnatst|", "siret|".</summary>
-    private static IEnumerable<string> IdentifierKeys(DirectoryStructure s)
-    {
-        yield return "id|" + s.Id;
-        if (s.FinessSite is { } site)
-        {
-            yield return "finess|" + site;
-            yield return "idnatst|1" + site;
-        }
-
-        if (s.FinessLegalEntity is { } legal)
-        {
-            yield return "finess|" + legal;
-        }
-
-        if (s.Siret is { } siret)
-        {
-            yield return "siret|" + siret;
-            yield return "idnatst|3" + siret;
-        }
-
-        if (s.FinessSite is null && s.Siret is null)
-        {
-            yield return "idnatst|" + s.Id; // a structure known from the MSSanté extraction only: its id is the idNatSt
-        }
     }
 
     /// <summary>The query, folded once, as a list of criteria sets.</summary>
