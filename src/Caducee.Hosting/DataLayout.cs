@@ -21,6 +21,9 @@ public sealed class DataLayout(string root)
     /// <summary>The Annuaire Santé directory (SQLite, with its in-memory search index built at open).</summary>
     public string Directory => Path.Combine(Root, "annuaire.db");
 
+    /// <summary>What the operator last published to the Annuaire Santé (the publisher's reconciliation state).</summary>
+    public string AnnuairePublicationState => Path.Combine(Root, "annuaire", "published.json");
+
     /// <summary>The commented configuration written by `caducee init`.</summary>
     public string ConfigFile => Path.Combine(Root, "caducee.json");
 }

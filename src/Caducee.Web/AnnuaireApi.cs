@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Caducee.Annuaire.Fhir;
 using Caducee.Annuaire.Model;
+using Caducee.Annuaire.Publishing;
 using Caducee.Annuaire.Search;
 using Caducee.Annuaire.Store;
 using Caducee.Core.Security;
@@ -34,108 +35,76 @@ public static class AnnuaireApi
         "address-city", "address-postalcode", "_count", "_offset", "_total",
     ];
 
+    private static readonly string[] s_organizationParams = ["identifier", "mailbox-mss", "mailbox-mss-type", "_count", "_offset", "_total"];
+
     private static readonly string[] s_restParams = ["q", "profession", "specialty", "city", "postcode", "rpps", "mailbox", "count"];
 
     /// <summary>
-    /// Maps the read API and, with <paramref name="operatorTrust"/> and <paramref name="whitelist"/>, the
-    /// operators' conditional PATCH (publication, REQ-26) authenticated by their TLS client certificate.
+    /// Maps the read API, the public <c>Extraction_Correspondance_MSSante</c> export (written into
+    /// <paramref name="extractionFolder"/>, default a folder next to the directory database) and, with
+    /// <paramref name="operatorTrust"/> and <paramref name="whitelist"/>, the operators' conditional PATCH
+    /// (publication, REQ-26) authenticated by their TLS client certificate.
     /// </summary>
-    public static IEndpointRouteBuilder MapAnnuaireApi(this IEndpointRouteBuilder app, DirectoryStore store, CertificateTrust? operatorTrust = null, Func<WhitelistDocument>? whitelist = null)
+    public static IEndpointRouteBuilder MapAnnuaireApi(this IEndpointRouteBuilder app, DirectoryStore store, CertificateTrust? operatorTrust = null, Func<WhitelistDocument>? whitelist = null, string? extractionFolder = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var publications = new AnnuairePublications();
-        app.MapGet("/fhir/metadata", () => Fhir(200, CapabilityStatement()));
-        app.MapGet("/fhir/Practitioner", (HttpContext context) => SearchAsync(context, store, publications, roles: false));
-        app.MapGet("/fhir/PractitionerRole", (HttpContext context) => SearchAsync(context, store, publications, roles: true));
+        var extraction = new ExtractionCache(store, extractionFolder ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Path))!, "extraction"));
+        app.MapGet("/fhir/metadata", () => Fhir(200, CapabilityStatement(operatorTrust is not null && whitelist is not null)));
+        app.MapGet("/fhir/Practitioner", (HttpContext context) => SearchAsync(context, store, roles: false));
+        app.MapGet("/fhir/PractitionerRole", (HttpContext context) => SearchAsync(context, store, roles: true));
         app.MapGet("/fhir/Practitioner/{id}", (string id) =>
             store.FindPractitioner(id) is { } p && p.IdNat == id
-                ? Fhir(200, FhirRenderer.Practitioner(publications.Apply(p)))
+                ? Fhir(200, FhirRenderer.Practitioner(p))
                 : NotFound("Practitioner", id));
         app.MapGet("/fhir/PractitionerRole/{id}", (string id) =>
             store.FindPractitionerRole(id) is { } r
-                ? Fhir(200, FhirRenderer.PractitionerRole(publications.Apply(r.Practitioner), r.Activity))
+                ? Fhir(200, FhirRenderer.PractitionerRole(r.Practitioner, r.Activity))
                 : NotFound("PractitionerRole", id));
         app.MapGet("/fhir/Organization/{id}", (string id) =>
             store.FindStructure(id) is { } s
                 ? Fhir(200, FhirRenderer.Organization(s))
                 : NotFound("Organization", id));
-        app.MapGet("/fhir/Organization", () =>
-            Fhir(400, Outcome("not-supported", "Organization search is not supported; read an Organization by id (Organization/{id})")));
+        app.MapGet("/fhir/Organization", (HttpContext context) => OrganizationSearchAsync(context, store));
 
         if (operatorTrust is not null && whitelist is not null)
         {
-            app.MapMethods("/fhir/Practitioner", ["PATCH"], (Delegate)((HttpContext context) => PatchAsync(context, store, publications, operatorTrust, whitelist)));
+            app.MapMethods("/fhir/Practitioner", ["PATCH"], (Delegate)((HttpContext context) => AnnuairePublication.PatchAsync(context, store, PublicationCarrier.Practitioner, operatorTrust, whitelist)));
+            app.MapMethods("/fhir/Organization", ["PATCH"], (Delegate)((HttpContext context) => AnnuairePublication.PatchAsync(context, store, PublicationCarrier.Organization, operatorTrust, whitelist)));
         }
 
+        // REQ-29: the national service answers on .../extraction/Extraction_Correspondance_MSSante with a ZIP
+        // whose timestamped name is in Content-Disposition. Open, like the national one.
+        app.MapGet("/annuaire/extraction/Extraction_Correspondance_MSSante", async (CancellationToken ct) =>
+        {
+            var report = await extraction.GetAsync(ct).ConfigureAwait(false);
+            return Results.File(report.Path!, "application/zip", report.FileName);
+        });
+
         app.MapGet("/api/annuaire/stats", () => Results.Json(new { practitioners = store.PractitionerCount }));
-        app.MapGet("/api/annuaire/search", (HttpContext context) => RestSearch(context, store, publications));
+        app.MapGet("/api/annuaire/search", (HttpContext context) => RestSearch(context, store));
         return app;
     }
 
     /// <summary>The FHIR base URL as the client reached it, e.g. https://127.0.0.1:8443/fhir.</summary>
     private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
 
-    /// <summary>
-    /// <c>PATCH /fhir/Practitioner?identifier=urn:oid:1.2.250.1.71.4.2.1|RPPS</c> (any search parameters
-    /// select): 404 when none matches, 412 when several do, else the Parameters operations are applied to the
-    /// practitioner's MSSanté telecoms and the updated Practitioner is returned.
-    /// </summary>
-    private static async Task<IResult> PatchAsync(HttpContext context, DirectoryStore store, AnnuairePublications publications, CertificateTrust trust, Func<WhitelistDocument> whitelist)
+    private static async Task OrganizationSearchAsync(HttpContext context, DirectoryStore store)
     {
-        try
+        var request = FhirOrganizationSearchRequest.Parse(context.Request.Query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v ?? string.Empty))));
+        if (request.Errors.Count > 0)
         {
-            var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted).ConfigureAwait(false);
-            TelecomPatch.Authorize(certificate, trust, whitelist());
-            if (context.Request.ContentType?.Split(';')[0].Trim() is not ("application/fhir+json" or "application/json"))
-            {
-                throw new PatchException(415, "not-supported", "the body must be application/fhir+json");
-            }
-
-            var request = FhirSearchRequest.Parse(context.Request.Query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v ?? string.Empty))));
-            if (request.Errors.Count > 0)
-            {
-                return Fhir(400, FhirRenderer.OperationOutcome(request.Errors));
-            }
-
-            if (request.Canonical.Count == 0)
-            {
-                throw new PatchException(400, "invalid", "a conditional PATCH needs search parameters, e.g. identifier=urn:oid:1.2.250.1.71.4.2.1|<RPPS>");
-            }
-
-            var matches = store.Search(request.Query with { Offset = 0, Count = 2 });
-            if (matches.Total == 0)
-            {
-                throw new PatchException(404, "not-found", "no Practitioner matches the condition");
-            }
-
-            if (matches.Total > 1)
-            {
-                throw new PatchException(412, "multiple-matches", $"{matches.Total} Practitioners match the condition; it must select one");
-            }
-
-            JsonElement body;
-            try
-            {
-                using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-                body = doc.RootElement.Clone();
-            }
-            catch (JsonException ex)
-            {
-                throw new PatchException(400, "invalid", "the body is not JSON: " + ex.Message);
-            }
-
-            var practitioner = publications.Apply(matches.Items[0]);
-            var mailboxes = TelecomPatch.Apply(practitioner.Mailboxes, body);
-            publications.Publish(practitioner.IdNat, mailboxes);
-            return Fhir(200, FhirRenderer.Practitioner(publications.Apply(practitioner)));
+            await Fhir(400, FhirRenderer.OperationOutcome(request.Errors)).ExecuteAsync(context).ConfigureAwait(false);
+            return;
         }
-        catch (PatchException ex)
-        {
-            return Fhir(ex.Status, Outcome(ex.Code, ex.Message));
-        }
+
+        var results = store.SearchStructures(request.Query);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = FhirJson;
+        FhirRenderer.WriteOrganizationBundle(context.Response.BodyWriter, results, request, BaseUrl(context.Request));
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task SearchAsync(HttpContext context, DirectoryStore store, AnnuairePublications publications, bool roles)
+    private static async Task SearchAsync(HttpContext context, DirectoryStore store, bool roles)
     {
         var request = FhirSearchRequest.Parse(context.Request.Query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v ?? string.Empty))));
         if (request.Errors.Count > 0)
@@ -145,7 +114,6 @@ public static class AnnuaireApi
         }
 
         var results = store.Search(request.Query);
-        results = results with { Items = [.. results.Items.Select(publications.Apply)] };
         context.Response.StatusCode = 200;
         context.Response.ContentType = FhirJson;
         if (roles)
@@ -212,7 +180,7 @@ public static class AnnuaireApi
         w.WriteEndObject();
     }
 
-    private static IResult RestSearch(HttpContext context, DirectoryStore store, AnnuairePublications publications)
+    private static IResult RestSearch(HttpContext context, DirectoryStore store)
     {
         var query = context.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -284,7 +252,7 @@ public static class AnnuaireApi
         return Results.Json(new
         {
             total = results.Total,
-            items = results.Items.Select(publications.Apply).Select(p =>
+            items = results.Items.Select(p =>
             {
                 var main = p.Activities.Count > 0 ? p.Activities[0] : null;
                 return new
@@ -315,7 +283,10 @@ public static class AnnuaireApi
         _ => "CAB",
     };
 
-    private static IResult Fhir(int status, byte[] body) => status == 200 ? Results.Bytes(body, FhirJson) : new StatusBytes(status, body);
+    private static IResult Fhir(int status, byte[] body) => FhirResult(status, body);
+
+    /// <summary>A FHIR JSON answer with <paramref name="status"/>.</summary>
+    internal static IResult FhirResult(int status, byte[] body) => status == 200 ? Results.Bytes(body, FhirJson) : new StatusBytes(status, body);
 
     private static IResult NotFound(string type, string id) =>
         Fhir(404, Outcome("not-found", $"{type}/{id} is not in the directory"));
@@ -341,7 +312,7 @@ public static class AnnuaireApi
         return stream.ToArray();
     }
 
-    private static byte[] CapabilityStatement()
+    private static byte[] CapabilityStatement(bool patch)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, s_writer))
@@ -362,9 +333,9 @@ public static class AnnuaireApi
             w.WriteStartObject();
             w.WriteString("mode", "server");
             w.WriteStartArray("resource");
-            Resource(w, "Practitioner", FhirSystems.PractitionerProfile, search: true);
-            Resource(w, "PractitionerRole", FhirSystems.PractitionerRoleProfile, search: true);
-            Resource(w, "Organization", FhirSystems.OrganizationProfile, search: false);
+            Resource(w, "Practitioner", FhirSystems.PractitionerProfile, s_searchParams, patch);
+            Resource(w, "PractitionerRole", FhirSystems.PractitionerRoleProfile, s_searchParams, patch: false);
+            Resource(w, "Organization", FhirSystems.OrganizationProfile, s_organizationParams, patch);
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();
@@ -374,8 +345,9 @@ public static class AnnuaireApi
         return stream.ToArray();
     }
 
-    private static void Resource(Utf8JsonWriter w, string type, string profile, bool search)
+    private static void Resource(Utf8JsonWriter w, string type, string profile, string[] searchParams, bool patch)
     {
+        var search = searchParams.Length > 0;
         w.WriteStartObject();
         w.WriteString("type", type);
         w.WriteString("profile", profile);
@@ -390,7 +362,7 @@ public static class AnnuaireApi
             w.WriteEndObject();
         }
 
-        if (type == "Practitioner")
+        if (patch)
         {
             // Conditional PATCH by operators (REQ-26), on the identifier or any search parameter.
             w.WriteStartObject();
@@ -402,7 +374,7 @@ public static class AnnuaireApi
         if (search)
         {
             w.WriteStartArray("searchParam");
-            foreach (var name in s_searchParams)
+            foreach (var name in searchParams)
             {
                 w.WriteStartObject();
                 w.WriteString("name", name);

@@ -1,46 +1,102 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Caducee.Annuaire.Export;
 using Caducee.Annuaire.Fhir;
-using Caducee.Annuaire.Model;
+using Caducee.Annuaire.Publishing;
+using Caducee.Annuaire.Store;
 using Caducee.Core.Security;
 using Caducee.MsSante.Trust;
 using Caducee.MsSante.Whitelist;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Caducee.Web;
 
 /// <summary>
-/// Operators' publications (issue 7, point 6; REQ-26): FHIR conditional PATCH of a Practitioner's
-/// MSSanté telecoms. The national files stay the base; published mailbox lists are kept in memory per
-/// practitioner and applied to every read and search result until the next restart or import.
+/// Operators' publications on the authority (issue 7, point 6; REQ-26): FHIR conditional PATCH of the
+/// MSSanté telecoms of a Practitioner (PER, CAB) or an Organization (ORG, APP), by an operator
+/// authenticated by its TLS client certificate. The publications are rows of the directory database
+/// (<see cref="DirectoryStore.PublishAsync"/>), so they survive restarts and re-imports.
 /// </summary>
-public sealed class AnnuairePublications
+internal static partial class AnnuairePublication
 {
-    private readonly ConcurrentDictionary<string, IReadOnlyList<DirectoryMailbox>> _mailboxes = new(StringComparer.Ordinal);
+    /// <summary>
+    /// <c>PATCH /fhir/Practitioner?identifier=urn:oid:1.2.250.1.71.4.2.1|RPPS</c> or
+    /// <c>PATCH /fhir/Organization?identifier=https://finess.esante.gouv.fr|FINESS</c> (any search
+    /// parameters select): 401/403 without a whitelisted operator certificate, 404 when none matches, 412
+    /// when several do, else the operations are applied and the updated resource is returned.
+    /// </summary>
+    public static async Task<IResult> PatchAsync(HttpContext context, DirectoryStore store, PublicationCarrier carrier, CertificateTrust trust, Func<WhitelistDocument> whitelist)
+    {
+        var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Caducee.Annuaire.Publication") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        string? operatorDn = null;
+        try
+        {
+            var certificate = context.Connection.ClientCertificate ?? await context.Connection.GetClientCertificateAsync(context.RequestAborted).ConfigureAwait(false);
+            var publisher = Authorize(certificate, trust, whitelist());
+            operatorDn = publisher.OperatorDn;
+            if (context.Request.ContentType?.Split(';')[0].Trim() is not ("application/fhir+json" or "application/json"))
+            {
+                throw new PatchException(415, "not-supported", "the body must be application/fhir+json");
+            }
 
-    /// <summary>The practitioner as published: its mailboxes replaced by an operator's PATCH, if any.</summary>
-    public DirectoryPractitioner Apply(DirectoryPractitioner practitioner) =>
-        _mailboxes.TryGetValue(practitioner.IdNat, out var boxes) ? practitioner with { Mailboxes = boxes } : practitioner;
+            var query = context.Request.Query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v ?? string.Empty))).ToList();
+            string owner;
+            if (carrier == PublicationCarrier.Practitioner)
+            {
+                var request = FhirSearchRequest.Parse(query);
+                Condition(request.Errors, request.Canonical.Count, "identifier=urn:oid:1.2.250.1.71.4.2.1|<RPPS>");
+                var matches = store.Search(request.Query with { Offset = 0, Count = 2 });
+                Cardinality(matches.Total, "Practitioner");
+                owner = matches.Items[0].IdNat;
+            }
+            else
+            {
+                var request = FhirOrganizationSearchRequest.Parse(query);
+                Condition(request.Errors, request.Canonical.Count, "identifier=https://finess.esante.gouv.fr|<FINESS> or urn:oid:1.2.250.1.71.4.2.2|<national structure id>");
+                var matches = store.SearchStructures(request.Query with { Offset = 0, Count = 2 });
+                Cardinality(matches.Total, "Organization");
+                owner = matches.Items[0].Id;
+            }
 
-    internal void Publish(string idNat, IReadOnlyList<DirectoryMailbox> mailboxes) => _mailboxes[idNat] = mailboxes;
-}
+            JsonElement body;
+            try
+            {
+                using var doc = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                body = doc.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new PatchException(400, "invalid", "the body is not JSON: " + ex.Message);
+            }
 
-/// <summary>A refused PATCH: the HTTP status and the OperationOutcome issue code.</summary>
-internal sealed class PatchException(int status, string code, string message) : Exception(message)
-{
-    public int Status { get; } = status;
+            var operations = FhirMailboxPatch.Parse(body, carrier);
+            var result = await store.PublishAsync(carrier, owner, operations, publisher, context.RequestAborted).ConfigureAwait(false);
+            LogPublished(logger, publisher.OperatorDn, carrier, owner, result.Published.Count, result.Withdrawn.Count, result.Version);
+            return AnnuaireApi.FhirResult(200, carrier == PublicationCarrier.Practitioner
+                ? FhirRenderer.Practitioner(result.Practitioner!)
+                : FhirRenderer.Organization(result.Structure!));
+        }
+        catch (PatchException ex)
+        {
+            LogRefused(logger, operatorDn ?? "(no operator certificate)", carrier, ex.Status, ex.Message);
+            return AnnuaireApi.FhirResult(ex.Status, AnnuaireApi.Outcome(ex.Code, ex.Message));
+        }
+        catch (PublicationException ex)
+        {
+            var (status, code) = Map(ex.Kind);
+            LogRefused(logger, operatorDn ?? "(no operator certificate)", carrier, status, ex.Message);
+            return AnnuaireApi.FhirResult(status, AnnuaireApi.Outcome(code, ex.Message));
+        }
+    }
 
-    public string Code { get; } = code;
-}
-
-/// <summary>Applies a FHIR <c>Parameters</c> patch (operations add/insert, replace, delete on <c>Practitioner.telecom</c>).</summary>
-internal static class TelecomPatch
-{
-    private const string TelecomPath = "Practitioner.telecom";
-
-    /// <summary>Checks the operator's TLS client certificate: chained to the trust bundle, and its DN on the whitelist (REQ-04).</summary>
-    public static void Authorize(X509Certificate2? certificate, CertificateTrust trust, WhitelistDocument whitelist)
+    /// <summary>
+    /// Checks the operator's TLS client certificate: chained to the trust bundle, and its DN on the whitelist
+    /// (REQ-04). The operator may publish the domains the whitelist assigns to that DN, and no other.
+    /// </summary>
+    internal static PublicationContext Authorize(X509Certificate2? certificate, CertificateTrust trust, WhitelistDocument whitelist)
     {
         if (certificate is null)
         {
@@ -58,125 +114,101 @@ internal static class TelecomPatch
         {
             throw new PatchException(403, "forbidden", $"the certificate DN {dn} is not an operator of the whitelist");
         }
+
+        var domains = whitelist.Domains
+            .Where(d => DistinguishedName.Parse(d.DnCertificatOperateur).Equals(dn))
+            .Select(d => d.Nom)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new PublicationContext(dn.ToString(), domains.Contains);
     }
 
-    public static List<DirectoryMailbox> Apply(IReadOnlyList<DirectoryMailbox> current, JsonElement parameters)
+    private static void Condition(IReadOnlyList<string> errors, int criteria, string example)
     {
-        if (parameters.ValueKind != JsonValueKind.Object || !parameters.TryGetProperty("resourceType", out var type) || type.GetString() != "Parameters"
-            || !parameters.TryGetProperty("parameter", out var operations) || operations.ValueKind != JsonValueKind.Array)
+        if (errors.Count > 0)
         {
-            throw new PatchException(400, "invalid", "the body must be a FHIR Parameters resource with 'parameter' operations");
+            throw new PatchException(400, "invalid", string.Join("; ", errors));
         }
 
-        var boxes = current.ToList();
-        foreach (var operation in operations.EnumerateArray())
+        if (criteria == 0)
         {
-            if (Text(operation, "name") != "operation" || !operation.TryGetProperty("part", out var parts))
+            throw new PatchException(400, "invalid", "a conditional PATCH needs search parameters, e.g. " + example);
+        }
+    }
+
+    private static void Cardinality(int total, string resource)
+    {
+        if (total == 0)
+        {
+            throw new PatchException(404, "not-found", $"no {resource} matches the condition");
+        }
+
+        if (total > 1)
+        {
+            throw new PatchException(412, "multiple-matches", $"{total} {resource}s match the condition; it must select one");
+        }
+    }
+
+    private static (int Status, string Code) Map(PublicationErrorKind kind) => kind switch
+    {
+        PublicationErrorKind.Invalid => (400, "invalid"),
+        PublicationErrorKind.NotSupported => (422, "not-supported"),
+        PublicationErrorKind.UnknownMailbox => (422, "not-found"),
+        PublicationErrorKind.Duplicate => (422, "duplicate"),
+        PublicationErrorKind.Immutable => (422, "business-rule"),
+        PublicationErrorKind.Conflict => (409, "conflict"),
+        _ => (403, "forbidden"),
+    };
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Annuaire publication by {OperatorDn} on {Carrier}/{Owner}: {Published} published, {Withdrawn} withdrawn (version {Version})")]
+    private static partial void LogPublished(ILogger logger, string operatorDn, PublicationCarrier carrier, string owner, int published, int withdrawn, long version);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Annuaire publication by {OperatorDn} on {Carrier} refused with {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string operatorDn, PublicationCarrier carrier, int status, string reason);
+}
+
+/// <summary>A refused PATCH: the HTTP status and the OperationOutcome issue code.</summary>
+internal sealed class PatchException(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// The public <c>Extraction_Correspondance_MSSante</c> served by the authority (REQ-29): a ZIP rebuilt
+/// when the directory changed since the last one (an import or a publication), kept in a folder.
+/// </summary>
+public sealed class ExtractionCache(DirectoryStore store, string directory) : IDisposable
+{
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private (long ChangeCount, ExtractionReport Report)? _current;
+
+    /// <summary>The current export, writing a new one first when the directory changed.</summary>
+    public async Task<ExtractionReport> GetAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var changes = store.ChangeCount;
+            if (_current is { } c && c.ChangeCount == changes && File.Exists(c.Report.Path))
             {
-                throw new PatchException(400, "invalid", "each parameter must be an 'operation' with parts");
+                return c.Report;
             }
 
-            var kind = Part(parts, "type", "valueCode");
-            var path = Part(parts, "path", "valueString") ?? throw new PatchException(400, "invalid", "operation without a path");
-            switch (kind)
+            var report = await store.ExportCorrespondanceAsync(directory, DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+            if (_current is { } previous && previous.Report.Path != report.Path && File.Exists(previous.Report.Path))
             {
-                case "add" or "insert":
-                    if (path != TelecomPath)
-                    {
-                        throw new PatchException(422, "not-supported", $"only {TelecomPath} can be patched");
-                    }
-
-                    var added = Mailbox(parts);
-                    if (boxes.Exists(b => string.Equals(b.Address, added.Address, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        throw new PatchException(422, "duplicate", $"{added.Address} is already published for this practitioner");
-                    }
-
-                    boxes.Add(added with { Rank = boxes.Count + 1 });
-                    break;
-                case "replace":
-                    var index = Target(boxes, path);
-                    var replacement = Mailbox(parts);
-                    if (!string.Equals(replacement.Address, boxes[index].Address, StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new PatchException(422, "business-rule", "the address of a mailbox cannot change: delete it and insert the new one");
-                    }
-
-                    if (replacement.Type != boxes[index].Type)
-                    {
-                        throw new PatchException(422, "business-rule", "the type of a mailbox cannot change");
-                    }
-
-                    boxes[index] = replacement with { Address = boxes[index].Address, Rank = boxes[index].Rank };
-                    break;
-                case "delete":
-                    boxes.RemoveAt(Target(boxes, path));
-                    break;
-                default:
-                    throw new PatchException(400, "invalid", $"operation type '{kind}' is not add, insert, replace or delete");
+                File.Delete(previous.Report.Path!); // a download in progress keeps reading the unlinked file
             }
-        }
 
-        return boxes;
+            _current = (changes, report);
+            return report;
+        }
+        finally
+        {
+            _lock.Release();
+        }
     }
 
-    /// <summary>Finds the mailbox named by <c>Practitioner.telecom.where(value='…')</c>.</summary>
-    private static int Target(List<DirectoryMailbox> boxes, string path)
-    {
-        const string Prefix = TelecomPath + ".where(value='";
-        if (!path.StartsWith(Prefix, StringComparison.Ordinal) || !path.EndsWith("')", StringComparison.Ordinal))
-        {
-            throw new PatchException(422, "not-supported", $"the path must be {Prefix}<address>')");
-        }
-
-        var address = path[Prefix.Length..^2];
-        var index = boxes.FindIndex(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase));
-        return index >= 0 ? index : throw new PatchException(422, "not-found", $"{address} is not a published mailbox of this practitioner");
-    }
-
-    /// <summary>Reads the <c>valueContactPoint</c> of an operation (an as-mailbox-mss telecom).</summary>
-    private static DirectoryMailbox Mailbox(JsonElement parts)
-    {
-        var value = parts.EnumerateArray().Where(p => Text(p, "name") == "value").Select(p => p.TryGetProperty("valueContactPoint", out var v) ? v : default).FirstOrDefault();
-        if (value.ValueKind != JsonValueKind.Object || Text(value, "system") != "email" || Text(value, "value") is not { } address || !address.Contains('@', StringComparison.Ordinal))
-        {
-            throw new PatchException(400, "invalid", "the value must be a valueContactPoint with system 'email' and the mailbox address");
-        }
-
-        string? typeCode = null, description = null, service = null;
-        if (value.TryGetProperty("extension", out var extensions))
-        {
-            foreach (var metadata in extensions.EnumerateArray().Where(e => Text(e, "url") == FhirSystems.MailboxMetadataExtension && e.TryGetProperty("extension", out _)))
-            {
-                foreach (var sub in metadata.GetProperty("extension").EnumerateArray())
-                {
-                    switch (Text(sub, "url"))
-                    {
-                        case "type" when sub.TryGetProperty("valueCodeableConcept", out var concept) && concept.TryGetProperty("coding", out var coding):
-                            typeCode = coding.EnumerateArray().Select(c => Text(c, "code")).FirstOrDefault();
-                            break;
-                        case "description":
-                            description = Text(sub, "valueString");
-                            break;
-                        case "service":
-                            service = Text(sub, "valueString");
-                            break;
-                    }
-                }
-            }
-        }
-
-        var type = typeCode switch
-        {
-            "PER" or null => MailboxType.Per,
-            _ => throw new PatchException(422, "business-rule", $"a Practitioner publishes PER mailboxes only, not '{typeCode}'"),
-        };
-        return new DirectoryMailbox(address.Trim(), type, 0, service, description, null);
-    }
-
-    private static string? Part(JsonElement parts, string name, string valueProperty) =>
-        parts.EnumerateArray().Where(p => Text(p, "name") == name).Select(p => Text(p, valueProperty)).FirstOrDefault();
-
-    private static string? Text(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    public void Dispose() => _lock.Dispose();
 }

@@ -34,7 +34,7 @@ public static class AuthorityApi
     private static readonly string[] s_fhirFormats = ["json"];
 
     /// <summary>Maps the authority's endpoints; with a <paramref name="directory"/>, also the Annuaire Santé (FHIR and REST).</summary>
-    public static IEndpointRouteBuilder MapAuthorityApi(this IEndpointRouteBuilder app, AuthorityContent content, DirectoryStore? directory = null, CertificateTrust? operatorTrust = null)
+    public static IEndpointRouteBuilder MapAuthorityApi(this IEndpointRouteBuilder app, AuthorityContent content, DirectoryStore? directory = null, CertificateTrust? operatorTrust = null, string? extractionFolder = null)
     {
         app.MapGet("/listeblanchemssante.xml", () => Results.Bytes(content.Whitelist, "application/xml; charset=utf-8"));
         app.MapGet("/checksum", () => Results.Text(WhitelistXml.Checksum(content.Whitelist) + "\n", "text/plain"));
@@ -46,7 +46,7 @@ public static class AuthorityApi
                 : Results.Problem(statusCode: 404, title: "Unknown CRL", detail: $"No CRL named {name}; known: {string.Join(", ", content.Crls.Keys)}"));
         if (directory is not null)
         {
-            app.MapAnnuaireApi(directory, operatorTrust, () => WhitelistXml.Parse(content.Whitelist));
+            app.MapAnnuaireApi(directory, operatorTrust, () => WhitelistXml.Parse(content.Whitelist), extractionFolder);
             return app;
         }
 

@@ -16,7 +16,7 @@ public sealed class AnnuaireApiTests(DemoFixture demo) : IClassFixture<DemoFixtu
 
     public void Dispose() => _http.Dispose();
 
-    private static HttpClient TrustingClient(string caPem, X509Certificate2? clientCertificate = null)
+    internal static HttpClient TrustingClient(string caPem, X509Certificate2? clientCertificate = null)
     {
         var anchors = new X509Certificate2Collection();
         anchors.ImportFromPemFile(caPem);

@@ -21,7 +21,8 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "mailbox", "remove" }, new[] { "--data" })]
     [InlineData(new[] { "version" }, new string[0])]
     [InlineData(new[] { "mime", "inspect" }, new[] { "--json" })]
-    [InlineData(new[] { "directory" }, new[] { "import", "generate", "search" })]
+    [InlineData(new[] { "directory" }, new[] { "import", "generate", "search", "export" })]
+    [InlineData(new[] { "directory", "export" }, new[] { "--out", "--data" })]
     [InlineData(new[] { "directory", "import" }, new[] { "--strict", "--data" })]
     [InlineData(new[] { "directory", "generate" }, new[] { "--professionals", "--out", "--seed" })]
     [InlineData(new[] { "directory", "search" }, new[] { "--name", "--profession", "--specialty", "--city", "--postcode", "--id", "--mailbox" })]
@@ -163,5 +164,35 @@ public sealed class CliTests : IDisposable
         Assert.Contains(" 0 added, 0 changed, 0 removed", again.Stdout, StringComparison.Ordinal);
         var wrongName = await CaduceeProcess.RunAsync("directory", "import", ps + ".bak", "--data", data);
         Assert.Equal(2, wrongName.ExitCode);
+    }
+
+    [Fact]
+    public async Task Directory_export_writes_the_national_extraction_zip_and_it_imports_back_issue7_REQ29()
+    {
+        var files = Path.Combine(_dir.FullName, "annuaire");
+        var data = Path.Combine(_dir.FullName, "authority");
+        var output = Path.Combine(_dir.FullName, "export");
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("directory", "generate", "--professionals", "500", "--out", files, "--seed", "3")).ExitCode);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("directory", "import", files, "--data", data)).ExitCode);
+
+        var export = await CaduceeProcess.RunAsync("directory", "export", "--out", output, "--data", data);
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var zip = Assert.Single(Directory.GetFiles(output));
+        Assert.Matches(@"^Extraction_Correspondance_MSSante_\d{12}\.zip$", Path.GetFileName(zip));
+        Assert.Contains(zip, export.Stdout, StringComparison.Ordinal);
+
+        // The generated national file minus its liste-rouge rows is what the export holds: imported into a
+        // fresh folder, the same number of mailbox rows.
+        var national = Directory.GetFiles(files, "Extraction_Correspondance_MSSante_*.txt").Single();
+        var expected = File.ReadLines(national).Skip(1).Count(l => l.StartsWith("PER|", StringComparison.Ordinal) || l.StartsWith("ORG|", StringComparison.Ordinal));
+        var copy = Path.Combine(_dir.FullName, "copy");
+        var reimport = await CaduceeProcess.RunAsync("directory", "import", zip, "--data", copy, "--strict");
+        Assert.True(reimport.ExitCode == 0, reimport.Stdout + reimport.Stderr);
+        var n = expected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($": {n} rows, {n} added", reimport.Stdout, StringComparison.Ordinal);
+
+        var missing = await CaduceeProcess.RunAsync("directory", "export", "--out", output, "--data", Path.Combine(_dir.FullName, "nothing"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no directory", missing.Stderr, StringComparison.Ordinal);
     }
 }

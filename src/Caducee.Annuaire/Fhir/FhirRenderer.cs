@@ -134,10 +134,14 @@ public static class FhirRenderer
     }
 
     /// <summary>The URL of a page: base/Practitioner?canonical params&amp;_count=..&amp;_offset=..</summary>
-    public static string PageUrl(string baseUrl, FhirSearchRequest request, int offset, int count)
+    public static string PageUrl(string baseUrl, FhirSearchRequest request, int offset, int count) =>
+        PageUrl(baseUrl, "Practitioner", request.Canonical, offset, count);
+
+    /// <summary>The URL of a page of <paramref name="resource"/>: base/Resource?canonical params&amp;_count=..&amp;_offset=..</summary>
+    public static string PageUrl(string baseUrl, string resource, IReadOnlyList<KeyValuePair<string, string>> canonical, int offset, int count)
     {
-        var sb = new StringBuilder(baseUrl.TrimEnd('/')).Append("/Practitioner?");
-        foreach (var (name, value) in request.Canonical)
+        var sb = new StringBuilder(baseUrl.TrimEnd('/')).Append('/').Append(resource).Append('?');
+        foreach (var (name, value) in canonical)
         {
             sb.Append(Uri.EscapeDataString(name).Replace("%3A", ":", StringComparison.Ordinal)).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
         }
@@ -145,6 +149,47 @@ public static class FhirRenderer
         sb.Append("_count=").Append(count.ToString(CultureInfo.InvariantCulture));
         sb.Append("&_offset=").Append(offset.ToString(CultureInfo.InvariantCulture));
         return sb.ToString();
+    }
+
+    /// <summary>A <c>searchset</c> Bundle of Organizations (same links and total rules as the Practitioner bundle).</summary>
+    public static void WriteOrganizationBundle(IBufferWriter<byte> output, StructureResults results, FhirOrganizationSearchRequest request, string baseUrl)
+    {
+        baseUrl = baseUrl.TrimEnd('/');
+        var offset = results.Offset;
+        var count = request.Query.Count;
+        using var w = new Utf8JsonWriter(output, s_options);
+        w.WriteStartObject();
+        w.WriteString("resourceType", "Bundle");
+        w.WriteString("type", "searchset");
+        if (request.Total != FhirTotalMode.None)
+        {
+            w.WriteNumber("total", results.Total);
+        }
+
+        w.WriteStartArray("link");
+        Link(w, "self", PageUrl(baseUrl, "Organization", request.Canonical, offset, count));
+        Link(w, "first", PageUrl(baseUrl, "Organization", request.Canonical, 0, count));
+        if (offset > 0 && count > 0)
+        {
+            Link(w, "previous", PageUrl(baseUrl, "Organization", request.Canonical, Math.Max(0, offset - count), count));
+        }
+
+        if (count > 0 && offset + count < results.Total)
+        {
+            Link(w, "next", PageUrl(baseUrl, "Organization", request.Canonical, offset + count, count));
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("entry");
+        foreach (var s in results.Items)
+        {
+            StartEntry(w, baseUrl, "Organization", s.Id);
+            WriteOrganization(w, s);
+            EndEntry(w, "match");
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     public static void WritePractitioner(Utf8JsonWriter w, DirectoryPractitioner p)
@@ -300,9 +345,9 @@ public static class FhirRenderer
             Identifier(w, "FINEG", FhirSystems.Finess, finess);
             Identifier(w, "IDNST", FhirSystems.IdNatSt, "1" + finess);
         }
-        else if (s.Siret is { } siret)
+        else
         {
-            Identifier(w, "IDNST", FhirSystems.IdNatSt, "3" + siret);
+            Identifier(w, "IDNST", FhirSystems.IdNatSt, s.NationalId);
         }
 
         if (s.FinessLegalEntity is { } ej)

@@ -212,3 +212,138 @@ public sealed record FhirSearchRequest(
 
     private static string Join(string? existing, string value) => existing is null ? value : existing + " " + value;
 }
+
+/// <summary>
+/// A parsed FHIR search on <c>Organization</c> (structures): <c>identifier</c> (token; systems
+/// <see cref="FhirSystems.Finess"/>, <see cref="FhirSystems.IdNatSt"/>, <see cref="FhirSystems.Siret"/>, or none
+/// for any), <c>mailbox-mss</c> (default starts-with, <c>:exact</c>, <c>:contains</c>), <c>mailbox-mss-type</c>
+/// (ORG, APP), <c>_count</c>, <c>_offset</c>, <c>_total</c>; <c>_format</c> and <c>_pretty</c> are ignored.
+/// </summary>
+public sealed record FhirOrganizationSearchRequest(
+    StructureQuery Query,
+    FhirTotalMode Total,
+    IReadOnlyList<KeyValuePair<string, string>> Canonical,
+    IReadOnlyList<string> Errors)
+{
+    public static FhirOrganizationSearchRequest Parse(IEnumerable<KeyValuePair<string, string>> parameters)
+    {
+        var query = new StructureQuery { Count = FhirSearchRequest.DefaultCount };
+        var total = FhirTotalMode.Accurate;
+        var canonical = new List<KeyValuePair<string, string>>();
+        var errors = new List<string>();
+        foreach (var (rawName, rawValue) in parameters)
+        {
+            var value = rawValue?.Trim() ?? string.Empty;
+            var colon = rawName.IndexOf(':', StringComparison.Ordinal);
+            var name = colon < 0 ? rawName : rawName[..colon];
+            var modifier = colon < 0 ? null : rawName[(colon + 1)..];
+            if (value.Length == 0 && name is not ("_format" or "_pretty"))
+            {
+                errors.Add($"parameter '{rawName}' has no value");
+                continue;
+            }
+
+            if (value.Contains(',', StringComparison.Ordinal) && !name.StartsWith('_'))
+            {
+                errors.Add($"parameter '{rawName}': value lists (',' = OR) are not supported");
+                continue;
+            }
+
+            var keep = true;
+            switch (name)
+            {
+                case "identifier" when modifier is null:
+                    var bar = value.IndexOf('|', StringComparison.Ordinal);
+                    var system = bar <= 0 ? null : value[..bar];
+                    var code = bar < 0 ? value : value[(bar + 1)..];
+                    StructureIdentifierKind? kind = system switch
+                    {
+                        null => StructureIdentifierKind.Any,
+                        FhirSystems.Finess => StructureIdentifierKind.Finess,
+                        FhirSystems.IdNatSt => StructureIdentifierKind.IdNatSt,
+                        FhirSystems.Siret => StructureIdentifierKind.Siret,
+                        _ => null,
+                    };
+                    if (kind is null)
+                    {
+                        errors.Add($"identifier system '{system}' is not supported (use {FhirSystems.Finess}, {FhirSystems.IdNatSt} or {FhirSystems.Siret})");
+                    }
+                    else
+                    {
+                        query = query with { Identifier = code, IdentifierKind = kind.Value };
+                    }
+
+                    break;
+                case "mailbox-mss" when modifier is null or "exact" or "contains":
+                    query = query with
+                    {
+                        Mailbox = value,
+                        MailboxMatch = modifier switch { "exact" => MailboxMatch.Exact, "contains" => MailboxMatch.Contains, _ => MailboxMatch.StartsWith },
+                    };
+                    break;
+                case "mailbox-mss-type" when modifier is null:
+                    var bar2 = value.IndexOf('|', StringComparison.Ordinal);
+                    var type = FhirMailboxPatch.ParseType(bar2 < 0 ? value : value[(bar2 + 1)..]);
+                    if (type is null)
+                    {
+                        errors.Add($"mailbox-mss-type '{value}' is not PER, ORG, APP or CAB");
+                    }
+
+                    query = query with { MailboxType = type };
+                    break;
+                case "_count" when modifier is null:
+                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= DirectoryQuery.MaxCount)
+                    {
+                        query = query with { Count = count };
+                    }
+                    else
+                    {
+                        errors.Add($"_count must be an integer between 0 and {DirectoryQuery.MaxCount}");
+                    }
+
+                    keep = false;
+                    break;
+                case "_offset" or "_getpagesoffset" when modifier is null:
+                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+                    {
+                        query = query with { Offset = offset };
+                    }
+                    else
+                    {
+                        errors.Add($"{name} must be a non-negative integer");
+                    }
+
+                    keep = false;
+                    break;
+                case "_total" when modifier is null:
+                    total = value switch
+                    {
+                        "accurate" => FhirTotalMode.Accurate,
+                        "estimate" => FhirTotalMode.Estimate,
+                        "none" => FhirTotalMode.None,
+                        _ => total,
+                    };
+                    if (value is not ("accurate" or "estimate" or "none"))
+                    {
+                        errors.Add("_total must be none, estimate or accurate");
+                    }
+
+                    break;
+                case "_format" or "_pretty":
+                    keep = false;
+                    break;
+                default:
+                    errors.Add($"search parameter '{rawName}' is not supported on Organization");
+                    keep = false;
+                    break;
+            }
+
+            if (keep)
+            {
+                canonical.Add(new KeyValuePair<string, string>(rawName, value));
+            }
+        }
+
+        return new FhirOrganizationSearchRequest(query, total, canonical, errors);
+    }
+}

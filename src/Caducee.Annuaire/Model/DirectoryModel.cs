@@ -84,6 +84,30 @@ public sealed class DirectoryStructure
     public IReadOnlyList<DirectoryMailbox> Mailboxes => _mailboxes;
 
     internal void AddMailbox(DirectoryMailbox mailbox) => _mailboxes.Add(mailbox);
+
+    /// <summary>The same structure with another mailbox list (a publication since the index was built).</summary>
+    internal DirectoryStructure WithMailboxes(IEnumerable<DirectoryMailbox> mailboxes)
+    {
+        var copy = new DirectoryStructure
+        {
+            Id = Id,
+            Siret = Siret,
+            Siren = Siren,
+            FinessSite = FinessSite,
+            FinessLegalEntity = FinessLegalEntity,
+            Name = Name,
+            Enseigne = Enseigne,
+            Address = Address,
+            Phone = Phone,
+            SectorCode = SectorCode,
+            SectorLabel = SectorLabel,
+        };
+        copy._mailboxes.AddRange(mailboxes);
+        return copy;
+    }
+
+    /// <summary>The national structure id (idNatSt): "1" + FINESS of the site, "3" + SIRET, else the id.</summary>
+    public string NationalId => FinessSite is { } finess ? "1" + finess : Siret is { } siret ? "3" + siret : Id;
 }
 
 /// <summary>One activity (situation d'exercice): a profession practised in a structure.</summary>

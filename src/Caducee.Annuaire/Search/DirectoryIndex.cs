@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using Caducee.Annuaire.Model;
+using Caducee.Annuaire.Publishing;
 
 namespace Caducee.Annuaire.Search;
 
@@ -30,22 +31,65 @@ internal sealed class DirectoryIndex
     private readonly int[] _mailboxOwners;
     private readonly IReadOnlyList<DirectoryStructure> _structures;
     private readonly Dictionary<string, DirectoryStructure> _structureById;
+    private readonly Dictionary<string, DirectoryStructure> _structureByFinessSite;
+    private readonly Dictionary<string, DirectoryStructure[]> _structuresByFinessLegal;
+    private readonly Dictionary<string, DirectoryStructure> _structureBySiret;
+    private readonly string[] _structureBoxes;
+    private readonly DirectoryStructure[] _structureBoxOwners;
+    private readonly DirectoryStructure[] _structuresWithBoxes;
 
     [ThreadStatic]
     private static Bitset[]? t_bits;
 
-    private DirectoryIndex(DirectoryPractitioner[] items, string[] family, string[] given, IReadOnlyList<DirectoryStructure> structures)
+    private DirectoryIndex(DirectoryPractitioner[] items, string[] family, string[] given, IReadOnlyList<DirectoryStructure> structures, IReadOnlySet<string> listeRouge, long publicationVersion)
     {
         var n = items.Length;
         _items = items;
         _family = family;
         _given = given;
         _structures = structures;
+        ListeRouge = listeRouge;
+        PublicationVersion = publicationVersion;
         _structureById = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
+        _structureByFinessSite = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
+        _structureBySiret = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
+        var byFinessLegal = new Dictionary<string, List<DirectoryStructure>>(StringComparer.Ordinal);
+        var structureBoxes = new List<(string Address, DirectoryStructure Owner)>();
         foreach (var s in structures)
         {
+            // Keyed by the strings the structures already hold: no new string per structure at 2 M scale.
             _structureById.TryAdd(s.Id, s);
+            if (s.FinessSite is { } site)
+            {
+                _structureByFinessSite.TryAdd(site, s);
+            }
+
+            if (s.FinessLegalEntity is { } legal)
+            {
+                if (!byFinessLegal.TryGetValue(legal, out var sites))
+                {
+                    byFinessLegal[legal] = sites = [];
+                }
+
+                sites.Add(s);
+            }
+
+            if (s.Siret is { } siret)
+            {
+                _structureBySiret.TryAdd(siret, s);
+            }
+
+            foreach (var m in s.Mailboxes)
+            {
+                structureBoxes.Add((m.Address.ToLowerInvariant(), s));
+            }
         }
+
+        _structuresByFinessLegal = byFinessLegal.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        structureBoxes.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
+        _structureBoxes = [.. structureBoxes.Select(b => b.Address)];
+        _structureBoxOwners = [.. structureBoxes.Select(b => b.Owner)];
+        _structuresWithBoxes = [.. structures.Where(s => s.Mailboxes.Count > 0).OrderBy(s => s.Id, StringComparer.Ordinal)];
 
         var familyWords = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var givenWords = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -141,7 +185,13 @@ internal sealed class DirectoryIndex
 
     public IReadOnlyList<DirectoryStructure> Structures => _structures;
 
-    public static DirectoryIndex Build(List<DirectoryPractitioner> practitioners, IReadOnlyList<DirectoryStructure> structures, Action<string>? phase = null)
+    /// <summary>Lower-cased addresses of the liste-rouge file (REQ-24): never shown, whatever publishes them.</summary>
+    public IReadOnlySet<string> ListeRouge { get; }
+
+    /// <summary>The highest publication version this index holds (0: none).</summary>
+    public long PublicationVersion { get; }
+
+    public static DirectoryIndex Build(List<DirectoryPractitioner> practitioners, IReadOnlyList<DirectoryStructure> structures, Action<string>? phase = null, IReadOnlySet<string>? listeRouge = null, long publicationVersion = 0)
     {
         var family = new string[practitioners.Count];
         var given = new string[practitioners.Count];
@@ -187,22 +237,23 @@ internal sealed class DirectoryIndex
             sortedGiven[i] = given[order[i]];
         }
 
-        return new DirectoryIndex(items, sortedFamily, sortedGiven, structures);
+        return new DirectoryIndex(items, sortedFamily, sortedGiven, structures, listeRouge ?? new HashSet<string>(StringComparer.Ordinal), publicationVersion);
     }
 
-    public DirectoryPractitioner? Find(string identifier)
+    public DirectoryPractitioner? Find(string identifier, ResolvedOverlay? overlay = null)
     {
-        return _byIdentifier.TryGetValue(identifier.Trim(), out var i) ? _items[i] : null;
+        return _byIdentifier.TryGetValue(identifier.Trim(), out var i) ? Item(i, overlay) : null;
     }
 
-    public DirectoryStructure? FindStructure(string id) => _structureById.GetValueOrDefault(id);
+    public DirectoryStructure? FindStructure(string id, ResolvedOverlay? overlay = null) =>
+        overlay is not null && overlay.Structures.TryGetValue(id, out var changed) ? changed : _structureById.GetValueOrDefault(id);
 
-    public DirectoryResults Search(DirectoryQuery query) => Search(query, SparseLimit);
+    public DirectoryResults Search(DirectoryQuery query, ResolvedOverlay? overlay = null) => Search(query, SparseLimit, overlay);
 
     /// <summary>Search with an explicit plan threshold (tests compare both plans).</summary>
-    internal DirectoryResults Search(DirectoryQuery query, int sparseLimit)
+    internal DirectoryResults Search(DirectoryQuery query, int sparseLimit, ResolvedOverlay? overlay = null)
     {
-        var plan = new Plan(this, query);
+        var plan = new Plan(this, query, overlay);
         var offset = Math.Max(0, query.Offset);
         var count = Math.Clamp(query.Count, 0, DirectoryQuery.MaxCount);
         if (plan.Sources.Any(s => s.Estimate == 0))
@@ -269,7 +320,7 @@ internal sealed class DirectoryIndex
                 break;
         }
 
-        var page = tiers[0].Concat(tiers[1]).Concat(tiers[2]).Skip(offset).Take(count).Select(i => _items[i]).ToArray();
+        var page = tiers[0].Concat(tiers[1]).Concat(tiers[2]).Skip(offset).Take(count).Select(i => Item(i, plan.Overlay)).ToArray();
         return new DirectoryResults(total, offset, page);
     }
 
@@ -341,7 +392,7 @@ internal sealed class DirectoryIndex
             }
         }
 
-        return new DirectoryResults(total, offset, page.Select(i => _items[i]).ToArray());
+        return new DirectoryResults(total, offset, page.Select(i => Item(i, plan.Overlay)).ToArray());
     }
 
     /// <summary>Visits the matches in ranking order: exact family ranges, then other family matches, then the rest.</summary>
@@ -480,14 +531,212 @@ internal sealed class DirectoryIndex
         return t_bits = [new Bitset(_items.Length), new Bitset(_items.Length), new Bitset(_items.Length)];
     }
 
+    /// <summary>The practitioner at <paramref name="position"/>, with its mailboxes as the overlay publishes them.</summary>
+    internal DirectoryPractitioner Item(int position, ResolvedOverlay? overlay) =>
+        overlay is not null && overlay.Practitioners.TryGetValue(position, out var changed) ? changed : _items[position];
+
+    /// <summary>Binds an overlay to this index (null when it is empty, so searches pay nothing for it).</summary>
+    public ResolvedOverlay? Resolve(MailboxOverlay overlay)
+    {
+        if (overlay.Count == 0)
+        {
+            return null;
+        }
+
+        var practitioners = new Dictionary<int, DirectoryPractitioner>();
+        var structures = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
+        var practitionerBoxes = new List<(string Address, int Position)>();
+        var structureBoxes = new List<(string Address, DirectoryStructure Structure)>();
+        foreach (var entry in overlay.Entries)
+        {
+            if (entry.Carrier == PublicationCarrier.Practitioner)
+            {
+                if (_byIdentifier.TryGetValue(entry.Owner, out var i) && _items[i].IdNat == entry.Owner)
+                {
+                    practitioners[i] = _items[i] with { Mailboxes = entry.Mailboxes };
+                    practitionerBoxes.AddRange(entry.Mailboxes.Select(m => (m.Address.ToLowerInvariant(), i)));
+                }
+            }
+            else if (_structureById.TryGetValue(entry.Owner, out var structure))
+            {
+                var changed = structure.WithMailboxes(entry.Mailboxes);
+                structures[structure.Id] = changed;
+                structureBoxes.AddRange(entry.Mailboxes.Select(m => (m.Address.ToLowerInvariant(), changed)));
+            }
+        }
+
+        practitionerBoxes.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
+        structureBoxes.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
+        return new ResolvedOverlay(practitioners, structures, [.. practitionerBoxes], [.. structureBoxes]);
+    }
+
+    /// <summary>Who shows the (lower-cased) address: a practitioner's national id or a structure id, or null.</summary>
+    public (PublicationCarrier Carrier, string Owner)? OwnerOf(string addressKey, ResolvedOverlay? overlay)
+    {
+        if (overlay is not null)
+        {
+            foreach (var (address, position) in overlay.PractitionerBoxes)
+            {
+                if (address == addressKey)
+                {
+                    return (PublicationCarrier.Practitioner, _items[position].IdNat);
+                }
+            }
+
+            foreach (var (address, structure) in overlay.StructureBoxes)
+            {
+                if (address == addressKey)
+                {
+                    return (PublicationCarrier.Organization, structure.Id);
+                }
+            }
+        }
+
+        var (start, end) = SortedPrefix.Equal(_mailboxes, addressKey, 0, _mailboxes.Length);
+        for (var i = start; i < end; i++)
+        {
+            if (overlay is null || !overlay.Practitioners.ContainsKey(_mailboxOwners[i]))
+            {
+                return (PublicationCarrier.Practitioner, _items[_mailboxOwners[i]].IdNat);
+            }
+        }
+
+        (start, end) = SortedPrefix.Equal(_structureBoxes, addressKey, 0, _structureBoxes.Length);
+        for (var i = start; i < end; i++)
+        {
+            if (overlay is null || !overlay.Structures.ContainsKey(_structureBoxOwners[i].Id))
+            {
+                return (PublicationCarrier.Organization, _structureBoxOwners[i].Id);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Structures with this identifier (several when a legal entity's FINESS names many sites).</summary>
+    public IReadOnlyList<DirectoryStructure> FindStructures(string identifier, StructureIdentifierKind kind, ResolvedOverlay? overlay = null)
+    {
+        identifier = identifier.Trim();
+        var found = new List<DirectoryStructure>();
+        void Add(DirectoryStructure? s)
+        {
+            if (s is not null && !found.Contains(s))
+            {
+                found.Add(s);
+            }
+        }
+
+        void Finess(string code)
+        {
+            Add(_structureByFinessSite.GetValueOrDefault(code));
+            foreach (var s in _structuresByFinessLegal.GetValueOrDefault(code) ?? [])
+            {
+                Add(s);
+            }
+        }
+
+        void IdNatSt(string code)
+        {
+            // "1" + FINESS of the site, "3" + SIRET, or the id of a structure known from the MSSanté extraction only.
+            if (code.Length > 1 && code[0] == '1')
+            {
+                Add(_structureByFinessSite.GetValueOrDefault(code[1..]));
+            }
+            else if (code.Length > 1 && code[0] == '3')
+            {
+                Add(_structureBySiret.GetValueOrDefault(code[1..]));
+            }
+
+            if (_structureById.GetValueOrDefault(code) is { FinessSite: null, Siret: null } extractionOnly)
+            {
+                Add(extractionOnly);
+            }
+        }
+
+        switch (kind)
+        {
+            case StructureIdentifierKind.Finess:
+                Finess(identifier);
+                break;
+            case StructureIdentifierKind.IdNatSt:
+                IdNatSt(identifier);
+                break;
+            case StructureIdentifierKind.Siret:
+                Add(_structureBySiret.GetValueOrDefault(identifier));
+                break;
+            default:
+                Add(_structureById.GetValueOrDefault(identifier));
+                Finess(identifier);
+                IdNatSt(identifier);
+                Add(_structureBySiret.GetValueOrDefault(identifier));
+                break;
+        }
+
+        return [.. found.Select(s => FindStructure(s.Id, overlay) ?? s)];
+    }
+
+    /// <summary>Structure (FHIR Organization) search: by identifier, mailbox and mailbox type.</summary>
+    public StructureResults SearchStructures(StructureQuery query, ResolvedOverlay? overlay = null)
+    {
+        var offset = Math.Max(0, query.Offset);
+        var count = Math.Clamp(query.Count, 0, DirectoryQuery.MaxCount);
+        var mailbox = string.IsNullOrWhiteSpace(query.Mailbox) ? null : query.Mailbox.Trim().ToLowerInvariant();
+        bool Matches(DirectoryStructure s) => s.Mailboxes.Any(m =>
+            (query.MailboxType is not { } type || m.Type == type)
+            && (mailbox is null || query.MailboxMatch switch
+            {
+                MailboxMatch.Exact => m.Address.Equals(mailbox, StringComparison.OrdinalIgnoreCase),
+                MailboxMatch.StartsWith => m.Address.StartsWith(mailbox, StringComparison.OrdinalIgnoreCase),
+                _ => m.Address.Contains(mailbox, StringComparison.OrdinalIgnoreCase),
+            }));
+
+        IEnumerable<DirectoryStructure> candidates;
+        if (!string.IsNullOrWhiteSpace(query.Identifier))
+        {
+            candidates = FindStructures(query.Identifier, query.IdentifierKind, overlay);
+        }
+        else if (mailbox is null && query.MailboxType is null)
+        {
+            // No criterion: every structure, in index order (stable paging without a sort).
+            var all = _structures;
+            var page = all.Skip(offset).Take(count).Select(s => FindStructure(s.Id, overlay) ?? s).ToArray();
+            return new StructureResults(all.Count, offset, page);
+        }
+        else
+        {
+            candidates = _structuresWithBoxes;
+            if (mailbox is not null && query.MailboxMatch != MailboxMatch.Contains)
+            {
+                var (start, end) = query.MailboxMatch == MailboxMatch.Exact
+                    ? SortedPrefix.Equal(_structureBoxes, mailbox, 0, _structureBoxes.Length)
+                    : SortedPrefix.Range(_structureBoxes, mailbox);
+                candidates = _structureBoxOwners[start..end];
+            }
+
+            candidates = candidates.Select(s => FindStructure(s.Id, overlay) ?? s);
+            if (overlay is not null)
+            {
+                candidates = candidates.Concat(overlay.Structures.Values);
+            }
+        }
+
+        var matches = candidates
+            .Where(s => (mailbox is null && query.MailboxType is null) || Matches(s))
+            .DistinctBy(s => s.Id)
+            .OrderBy(s => s.Id, StringComparer.Ordinal)
+            .ToList();
+        return new StructureResults(matches.Count, offset, [.. matches.Skip(offset).Take(count)]);
+    }
+
     /// <summary>The query, folded once, as a list of criteria sets.</summary>
     private sealed class Plan
     {
         private readonly DirectoryIndex _index;
 
-        public Plan(DirectoryIndex index, DirectoryQuery q)
+        public Plan(DirectoryIndex index, DirectoryQuery q, ResolvedOverlay? overlay)
         {
             _index = index;
+            Overlay = overlay;
             NameTokens = TextNormalizer.Tokens(q.Name);
             FamilyTokens = TextNormalizer.Tokens(q.Family);
             FamilyExact = q.FamilyExact && FamilyTokens.Length > 0 ? string.Join(' ', FamilyTokens) : null;
@@ -552,7 +801,14 @@ internal sealed class DirectoryIndex
 
             if (q.MailboxType is { } type)
             {
-                Sources.Add(index._byMailboxType.GetValueOrDefault(type) ?? EmptySource.Instance);
+                var source = index._byMailboxType.GetValueOrDefault(type) ?? EmptySource.Instance;
+                if (overlay is not null)
+                {
+                    // Practitioners whose boxes changed since the build: their membership is recomputed.
+                    source = new OverrideSource(source, overlay.Practitioners.ToDictionary(kv => kv.Key, kv => kv.Value.Mailboxes.Any(m => m.Type == type)));
+                }
+
+                Sources.Add(source);
             }
 
             if (Blank(q.Mailbox)?.ToLowerInvariant() is { } mailbox)
@@ -561,21 +817,36 @@ internal sealed class DirectoryIndex
                 {
                     // Substring search has no index: a filter, or a scan of the sorted addresses when alone.
                     var items = index._items;
-                    Sources.Add(new PredicateSource(index._items.Length,
-                        i => items[i].Mailboxes.Any(m => m.Address.Contains(mailbox, StringComparison.OrdinalIgnoreCase)),
-                        () => Scan(index, mailbox)));
+                    Sources.Add(overlay is null
+                        ? new PredicateSource(index._items.Length,
+                            i => items[i].Mailboxes.Any(m => m.Address.Contains(mailbox, StringComparison.OrdinalIgnoreCase)),
+                            () => Scan(index, mailbox))
+                        : new PredicateSource(index._items.Length,
+                            i => index.Item(i, overlay).Mailboxes.Any(m => m.Address.Contains(mailbox, StringComparison.OrdinalIgnoreCase)),
+                            () => [.. Scan(index, mailbox).Where(i => !overlay.Practitioners.ContainsKey(i)),
+                                   .. overlay.PractitionerBoxes.Where(b => b.Address.Contains(mailbox, StringComparison.Ordinal)).Select(b => b.Position)]));
                 }
                 else
                 {
-                    var range = q.MailboxMatch == MailboxMatch.Exact
+                    var exact = q.MailboxMatch == MailboxMatch.Exact;
+                    var range = exact
                         ? SortedPrefix.Equal(index._mailboxes, mailbox, 0, index._mailboxes.Length)
                         : SortedPrefix.Range(index._mailboxes, mailbox);
-                    var owners = index._mailboxOwners.AsSpan(range.Start, range.End - range.Start).ToArray();
-                    Array.Sort(owners);
-                    Sources.Add(owners.Length == 0 ? EmptySource.Instance : new ListSource(owners.Distinct().ToArray()));
+                    IEnumerable<int> owners = index._mailboxOwners.AsSpan(range.Start, range.End - range.Start).ToArray();
+                    if (overlay is not null)
+                    {
+                        owners = owners.Where(i => !overlay.Practitioners.ContainsKey(i)).Concat(overlay.PractitionerBoxes
+                            .Where(b => exact ? b.Address == mailbox : b.Address.StartsWith(mailbox, StringComparison.Ordinal))
+                            .Select(b => b.Position));
+                    }
+
+                    var sorted = owners.Distinct().Order().ToArray();
+                    Sources.Add(sorted.Length == 0 ? EmptySource.Instance : new ListSource(sorted));
                 }
             }
         }
+
+        public ResolvedOverlay? Overlay { get; }
 
         public List<SetSource> Sources { get; } = [];
 

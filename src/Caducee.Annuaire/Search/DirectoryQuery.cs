@@ -68,3 +68,45 @@ public sealed record DirectoryQuery
 
 /// <summary>A page of search results, best first.</summary>
 public sealed record DirectoryResults(int Total, int Offset, IReadOnlyList<DirectoryPractitioner> Items);
+
+/// <summary>Which identifier system a structure identifier is in.</summary>
+public enum StructureIdentifierKind
+{
+    /// <summary>Any: technical id, FINESS, national structure id (idNatSt) or SIRET.</summary>
+    Any,
+
+    /// <summary>FINESS of the site (établissement géographique) or of the legal entity.</summary>
+    Finess,
+
+    /// <summary>National structure id (idNatSt): "1" + FINESS, "3" + SIRET, or the id of the MSSanté extraction.</summary>
+    IdNatSt,
+
+    /// <summary>SIRET.</summary>
+    Siret,
+}
+
+/// <summary>
+/// A structure (FHIR Organization) search; all given criteria must hold. Without criteria it lists every
+/// structure in index order; otherwise results are ordered by structure id.
+/// </summary>
+public sealed record StructureQuery
+{
+    public string? Identifier { get; init; }
+
+    public StructureIdentifierKind IdentifierKind { get; init; }
+
+    /// <summary>Mailbox address or fragment (see <see cref="MailboxMatch"/>).</summary>
+    public string? Mailbox { get; init; }
+
+    public MailboxMatch MailboxMatch { get; init; } = MailboxMatch.Exact;
+
+    /// <summary>Only structures with a published mailbox of this type (ORG, APP).</summary>
+    public MailboxType? MailboxType { get; init; }
+
+    public int Offset { get; init; }
+
+    public int Count { get; init; } = 20;
+}
+
+/// <summary>A page of structures.</summary>
+public sealed record StructureResults(int Total, int Offset, IReadOnlyList<DirectoryStructure> Items);

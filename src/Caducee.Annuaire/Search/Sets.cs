@@ -30,6 +30,8 @@ internal sealed class Bitset
 
     public void Set(int position) => Words[position >> 6] |= 1UL << position;
 
+    public void Unset(int position) => Words[position >> 6] &= ~(1UL << position);
+
     public bool Get(int position) => (Words[position >> 6] & (1UL << position)) != 0;
 
     public void SetRange(int start, int end)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using Caducee.Annuaire.Import;
 using Caducee.Annuaire.Model;
+using Caducee.Annuaire.Publishing;
 using Caducee.Annuaire.Search;
 using Microsoft.Data.Sqlite;
 using Mss = Caducee.Annuaire.Import.MssanteExtractionFormat;
@@ -11,14 +12,18 @@ namespace Caducee.Annuaire.Store;
 /// <summary>
 /// Builds the in-memory model from the stored rows: activities grouped by national id, structures shared
 /// by id, published mailboxes attached to their owner. Liste-rouge addresses are dropped here, so they
-/// never reach the search index or the FHIR output (REQ-24).
+/// never reach the search index or the FHIR output (REQ-24). Operators' publications take precedence over
+/// the national extraction: a publication row for an address replaces the file's row for that address
+/// (a withdrawn or liste-rouge publication hides it); the liste-rouge file hides an address whatever
+/// publishes it.
 /// </summary>
 internal static class DirectoryLoader
 {
     /// <summary>Optional sink for phase timings (benchmarks).</summary>
     internal static Action<string>? Trace { get; set; }
 
-    public static DirectoryIndex Load(SqliteConnection connection)
+    /// <summary>Loads every table; with a <paramref name="transaction"/>, from one consistent snapshot.</summary>
+    public static DirectoryIndex Load(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         void Phase(string name)
@@ -32,7 +37,7 @@ internal static class DirectoryLoader
         var structures = new Dictionary<string, DirectoryStructure>(StringComparer.Ordinal);
         Span<Range> f = stackalloc Range[Ps.ColumnCount + 2];
 
-        foreach (var (key, line) in Rows(connection, DirectorySchema.Table(DirectoryFileKind.PersonneActivite)))
+        foreach (var (key, line) in Rows(connection, DirectorySchema.Table(DirectoryFileKind.PersonneActivite), transaction))
         {
             if (Fields.Split(line, f) != Ps.ColumnCount)
             {
@@ -108,18 +113,25 @@ internal static class DirectoryLoader
         }
 
         var listeRouge = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, _) in Rows(connection, DirectorySchema.Table(DirectoryFileKind.ListeRouge)))
+        foreach (var (key, _) in Rows(connection, DirectorySchema.Table(DirectoryFileKind.ListeRouge), transaction))
         {
             listeRouge.Add(key);
         }
 
+        var publications = PublicationTable.ReadAll(connection, transaction);
+        var published = publications.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var publicationVersion = publications.Count == 0 ? 0 : publications.Max(p => p.Version);
+
         Span<Range> m = stackalloc Range[Mss.ColumnCount + 2];
-        foreach (var (key, line) in Rows(connection, DirectorySchema.Table(DirectoryFileKind.CorrespondanceMssante)))
+        foreach (var (key, line) in Rows(connection, DirectorySchema.Table(DirectoryFileKind.CorrespondanceMssante), transaction))
         {
             if (listeRouge.Contains(key) || Fields.Split(line, m) != Mss.ColumnCount)
             {
                 continue;
             }
+
+            // A publication for this address replaces the row's box; the row still makes its owner known.
+            var replaced = published.Contains(key);
 
             var s = line.AsSpan();
             var type = s[m[Mss.Type]].Trim() switch
@@ -150,7 +162,10 @@ internal static class DirectoryLoader
                     people.Add(idNat, person);
                 }
 
-                person.Mailboxes.Add(new DirectoryMailbox(address, type, person.Mailboxes.Count + 1, service, null, demat));
+                if (!replaced)
+                {
+                    person.Mailboxes.Add(new DirectoryMailbox(address, type, person.Mailboxes.Count + 1, service, null, demat));
+                }
             }
             else
             {
@@ -172,17 +187,46 @@ internal static class DirectoryLoader
                     structures.Add("mss:" + id, structure);
                 }
 
-                structure.AddMailbox(new DirectoryMailbox(address, type, structure.Mailboxes.Count + 1, service, null, demat));
+                if (!replaced)
+                {
+                    structure.AddMailbox(new DirectoryMailbox(address, type, structure.Mailboxes.Count + 1, service, null, demat));
+                }
             }
+        }
+
+        foreach (var row in publications)
+        {
+            if (!row.Visible || listeRouge.Contains(row.Key))
+            {
+                continue;
+            }
+
+            if (row.Carrier == PublicationCarrier.Practitioner)
+            {
+                if (people.TryGetValue(row.Owner, out var person))
+                {
+                    person.Mailboxes.Add(ToDirectoryMailbox(row.Mailbox, person.Mailboxes.Count + 1));
+                }
+            }
+            else if (structureIds.TryGetValue(row.Owner, out var structure))
+            {
+                structure.AddMailbox(ToDirectoryMailbox(row.Mailbox, structure.Mailboxes.Count + 1));
+            }
+
+            // Else the carrier left the directory: the row is kept, and shows again if it comes back.
         }
 
         Phase("mailboxes");
         var practitioners = people.Values.Select(p => p.Build()).ToList();
         Phase("practitioners");
-        var index = DirectoryIndex.Build(practitioners, structures.Values.ToList(), Phase);
+        var index = DirectoryIndex.Build(practitioners, structures.Values.ToList(), Phase, listeRouge, publicationVersion);
         Phase("index");
         return index;
     }
+
+    /// <summary>A published box as the directory shows it; the rank defaults to its position.</summary>
+    internal static DirectoryMailbox ToDirectoryMailbox(PublishedMailbox m, int position) =>
+        new(m.Address, m.Type, m.Rank ?? position, m.Service, m.Description, m.Dematerialisation);
 
     private static string? CityOfL6(ReadOnlySpan<char> l6, StringPool pool)
     {
@@ -257,9 +301,10 @@ internal static class DirectoryLoader
         return structure;
     }
 
-    private static IEnumerable<(string Key, string Line)> Rows(SqliteConnection connection, string table)
+    private static IEnumerable<(string Key, string Line)> Rows(SqliteConnection connection, string table, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"SELECT key, line FROM {table}";
         using var reader = command.ExecuteReader();
         while (reader.Read())

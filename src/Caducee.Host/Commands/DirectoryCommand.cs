@@ -9,15 +9,38 @@ using Caducee.Hosting;
 
 namespace Caducee.Host.Commands;
 
-/// <summary>`caducee directory import|generate|search`: the Annuaire Santé from its national extraction files.</summary>
+/// <summary>`caducee directory import|generate|search|export`: the Annuaire Santé from its national extraction files.</summary>
 internal static class DirectoryCommand
 {
-    public static Command Create() => new("directory", "Import, generate and search the Annuaire Santé (PS_LibreAcces, Extraction_Correspondance_MSSante).")
+    public static Command Create() => new("directory", "Import, generate, search and export the Annuaire Santé (PS_LibreAcces, Extraction_Correspondance_MSSante).")
     {
         Import(),
         Generate(),
         Search(),
+        Export(),
     };
+
+    private static Command Export()
+    {
+        var data = CommonOptions.Data();
+        var output = new Option<string>("--out") { Description = "Folder to write Extraction_Correspondance_MSSante_AAAAMMJJhhmm.zip into.", Required = true };
+        var command = new Command("export", "Write the public Extraction_Correspondance_MSSante (31 columns, PER and ORG boxes, no liste-rouge box, one row per address) from the directory and the operators' publications, as the authority serves it.") { output, data };
+        command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
+        {
+            var layout = new DataLayout(parse.GetValue(data)!);
+            if (!File.Exists(layout.Directory))
+            {
+                await Console.Error.WriteLineAsync($"error: no directory in {layout.Root}; give the authority's data folder (--data), or run 'caducee directory import FILES --data {parse.GetValue(data)}' first").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var store = DirectoryStore.Open(layout.Directory);
+            var report = await store.ExportCorrespondanceAsync(parse.GetValue(output)!, DateTime.UtcNow, ct).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Path}: {report.Rows:N0} mailboxes ({report.EntryName})."));
+            return 0;
+        }));
+        return command;
+    }
 
     private static Command Import()
     {

@@ -79,7 +79,14 @@ internal static class InitCommand
           // Static routes for tests and private deployments: "domain": "host:port [tls-name]".
           "Routes": {},
           "Limits": { "MaxMessageSize": 52428800 },
-          "Queue": { "RetryDelay": "00:01:00" }
+          "Queue": { "RetryDelay": "00:01:00" },
+          // Publication of this node's mailboxes to the Annuaire Santé (FHIR conditional PATCH with the
+          // operator certificate above): the authority's FHIR base, e.g. https://annuaire.example/fhir.
+          // Empty: not published; "Publish": false switches it off while keeping the URL.
+          "Annuaire": {
+            "PublicationUrl": "",
+            "PublicationInterval": "00:01:00"
+          }
         }
 
         """;

@@ -29,8 +29,9 @@ namespace Caducee.Host.Demo;
 
 /// <summary>
 /// `caducee demo`: a trust-space authority and two operators on 127.0.0.1, each with its own SQLite
-/// folder under the demo folder, a generated PKI, demo mailboxes, and a first message that crosses the
-/// trust space. Writes <c>demo.json</c> once every listener is ready. A second start reuses the folder.
+/// folder under the demo folder, a generated PKI, demo mailboxes owned by professionals and structures of
+/// the generated directory and published to it at start, and a first message that crosses the trust
+/// space. Writes <c>demo.json</c> once every listener is ready. A second start reuses the folder.
 /// </summary>
 public sealed partial class DemoEnvironment : IAsyncDisposable
 {
@@ -40,22 +41,30 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     /// <summary>Folder (under the authority's) of the generated national extraction files.</summary>
     public const string DirectoryFilesFolder = "annuaire-files";
 
+    /// <summary>How often the demo operators reconcile their publications (a change shows within seconds).</summary>
+    public static readonly TimeSpan PublicationInterval = TimeSpan.FromSeconds(2);
+
     private const int DirectorySeed = 2026;
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
+    private readonly AuthoritySettings _authoritySettings;
+    private readonly ILoggerFactory _loggerFactory;
+    private bool _authorityStopped;
 
-    private DemoEnvironment(string root, AuthorityNode authority, IReadOnlyList<OperatorNode> operators, DemoJson json, ILogger logger)
+    private DemoEnvironment(string root, AuthorityNode authority, IReadOnlyList<OperatorNode> operators, DemoJson json, ILogger logger, AuthoritySettings authoritySettings, ILoggerFactory loggerFactory)
     {
         Root = root;
         Authority = authority;
         Operators = operators;
         Json = json;
         _logger = logger;
+        _authoritySettings = authoritySettings;
+        _loggerFactory = loggerFactory;
     }
 
     public string Root { get; }
 
-    public AuthorityNode Authority { get; }
+    public AuthorityNode Authority { get; private set; }
 
     public IReadOnlyList<OperatorNode> Operators { get; }
 
@@ -90,7 +99,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl }, annuaire);
         var authority = await AuthorityNode.StartAsync(authoritySettings, loggerFactory, cancellationToken).ConfigureAwait(false);
         var authorityUrl = $"https://127.0.0.1:{authority.Endpoints["https"]!.Port}";
-        var doctors = new Queue<DirectoryPractitioner>(PickDoctors(authority.Annuaire!, DemoPlan.Operators.Sum(o => o.Mailboxes.Count(m => m.Kind == MailboxKind.Per))));
+        var doctors = PickDoctors(authority.Annuaire!, DemoPlan.Operators);
 
         var operators = new List<OperatorNode>();
         var operatorJson = new List<DemoOperatorJson>();
@@ -98,7 +107,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         {
             for (var i = 0; i < DemoPlan.Operators.Count; i++)
             {
-                var plan = WithDirectoryDoctors(DemoPlan.Operators[i], doctors);
+                var plan = WithDirectoryDoctor(DemoPlan.Operators[i], doctors[i]);
                 var p = 1 + (4 * i);
                 var serverTls = pki.Issue($"{plan.Name}-server", OperatorDn(plan), CertificateProfile.Server, [$"mx.{plan.Domain}", plan.Domain, "localhost"]);
                 var clientTls = pki.Issue($"{plan.Name}-client", OperatorDn(plan), CertificateProfile.OrganisationClient);
@@ -124,10 +133,15 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     TimeSpan.FromMinutes(10),
                     routes,
                     50L * 1024 * 1024,
-                    TimeSpan.FromSeconds(20));
+                    TimeSpan.FromSeconds(20),
+                    new AnnuairePublicationSettings(new Uri(authorityUrl + "/fhir"), PublicationInterval));
                 var node = await OperatorNode.StartAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
                 operators.Add(node);
                 var mailboxes = await EnsureMailboxesAsync(node, plan, pki, secrets, cancellationToken).ConfigureAwait(false);
+
+                // Published at start: once this returns, the demo's boxes are found through the FHIR API.
+                var pass = await node.Publisher!.ReconcileAsync(cancellationToken).ConfigureAwait(false);
+                LogPublished(logger, plan.Domain, pass.Published, pass.Refused, pass.TransientError ?? "none");
                 operatorJson.Add(new DemoOperatorJson(
                     plan.Name,
                     plan.Domain,
@@ -152,7 +166,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
         await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
         var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir", authorityUrl + "/api/annuaire", Path.Combine(authorityDir, DirectoryFilesFolder)), operatorJson);
-        var environment = new DemoEnvironment(root, authority, operators, json, logger);
+        var environment = new DemoEnvironment(root, authority, operators, json, logger, authoritySettings, loggerFactory);
         await WritePrivateAsync(environment.DemoJsonPath, JsonSerializer.Serialize(json, s_json), cancellationToken).ConfigureAwait(false);
 
         if (!secrets.SampleSent)
@@ -205,38 +219,72 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     }
 
     /// <summary>
-    /// The demo's doctors are professionals of the generated directory: the first médecins (profession 10)
-    /// with an RPPS, in the directory's (deterministic) order, so every start picks the same ones.
+    /// The demo's doctors are professionals of the generated directory: for each operator, the first médecin
+    /// (profession 10) with an RPPS, in the directory's (deterministic) order, whose first activity is in an
+    /// establishment with a FINESS (the hospital) or in a practice (the others); so every start picks the same.
     /// </summary>
-    private static List<DirectoryPractitioner> PickDoctors(DirectoryStore directory, int count)
+    private static List<(DirectoryPractitioner Doctor, DirectoryStructure Structure)> PickDoctors(DirectoryStore directory, IReadOnlyList<DemoOperatorPlan> plans)
     {
-        var picked = new List<DirectoryPractitioner>();
-        foreach (var p in directory.Search(new DirectoryQuery { ProfessionCode = "10", Count = 200 }).Items)
+        var picked = new List<(DirectoryPractitioner, DirectoryStructure)>();
+        var candidates = directory.Search(new DirectoryQuery { ProfessionCode = "10", Count = 1000 }).Items;
+        foreach (var plan in plans)
         {
-            if (picked.Count < count && p.Rpps is not null && p.GivenName.Length > 0 && Slug(p.GivenName).Length > 0 && Slug(p.FamilyName).Length > 0
-                && picked.TrueForAll(q => Slug(q.GivenName) + Slug(q.FamilyName) != Slug(p.GivenName) + Slug(p.FamilyName)))
-            {
-                picked.Add(p);
-            }
+            var (doctor, structure) = candidates
+                .Where(p => p.Rpps is not null && p.GivenName.Length > 0 && Slug(p.GivenName).Length > 0 && Slug(p.FamilyName).Length > 0)
+                .Where(p => picked.TrueForAll(q => Slug(q.Item1.GivenName) + Slug(q.Item1.FamilyName) != Slug(p.GivenName) + Slug(p.FamilyName)))
+                .Select(p => (Doctor: p, Structure: p.Activities.Count > 0 ? p.Activities[0].Structure : null))
+                .First(c => c.Structure is not null && (c.Structure.FinessSite is not null) == plan.Establishment);
+            picked.Add((doctor, structure!));
         }
 
         return picked;
     }
 
-    /// <summary>Gives the plan's personal mailboxes the identity (name, RPPS) of directory professionals.</summary>
-    private static DemoOperatorPlan WithDirectoryDoctors(DemoOperatorPlan plan, Queue<DirectoryPractitioner> doctors) => plan with
+    /// <summary>
+    /// Gives the plan's personal mailbox the identity (name, RPPS) of a directory professional, and its ORG
+    /// and APP boxes to the structure where that professional practises.
+    /// </summary>
+    private static DemoOperatorPlan WithDirectoryDoctor(DemoOperatorPlan plan, (DirectoryPractitioner Doctor, DirectoryStructure Structure) pick) => plan with
     {
-        Mailboxes = [.. plan.Mailboxes.Select(m => m.Kind == MailboxKind.Per && doctors.TryDequeue(out var d)
+        Mailboxes = [.. plan.Mailboxes.Select(m => m.Kind == MailboxKind.Per
             ? m with
             {
-                LocalPart = $"{Slug(d.GivenName)}.{Slug(d.FamilyName)}",
-                DisplayName = $"Dr {d.GivenName} {d.FamilyName}",
-                FirstName = d.GivenName,
-                LastName = d.FamilyName,
-                Rpps = d.Rpps,
+                LocalPart = $"{Slug(pick.Doctor.GivenName)}.{Slug(pick.Doctor.FamilyName)}",
+                DisplayName = $"Dr {pick.Doctor.GivenName} {pick.Doctor.FamilyName}",
+                FirstName = pick.Doctor.GivenName,
+                LastName = pick.Doctor.FamilyName,
+                Rpps = pick.Doctor.Rpps,
             }
             : m)],
+        MailboxStructureId = pick.Structure.NationalId,
     };
+
+    /// <summary>Stops the authority and starts it again on the same port and data (tests: publications are durable).</summary>
+    public async Task RestartAuthorityAsync(CancellationToken cancellationToken)
+    {
+        await StopAuthorityAsync().ConfigureAwait(false);
+        await StartAuthorityAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the authority (tests: operators keep their changes and retry); <see cref="StartAuthorityAsync"/> brings it back.</summary>
+    public async Task StopAuthorityAsync()
+    {
+        if (!_authorityStopped)
+        {
+            _authorityStopped = true;
+            await Authority.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the stopped authority again, on the same port and data.</summary>
+    public async Task StartAuthorityAsync(CancellationToken cancellationToken)
+    {
+        if (_authorityStopped)
+        {
+            Authority = await AuthorityNode.StartAsync(_authoritySettings, _loggerFactory, cancellationToken).ConfigureAwait(false);
+            _authorityStopped = false;
+        }
+    }
 
     /// <summary>"Hélène", "LE GOFF" → "helene", "le-goff": the local-part form of a name.</summary>
     private static string Slug(string name)
@@ -275,7 +323,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             await node.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Authority.DisposeAsync().ConfigureAwait(false);
+        await StopAuthorityAsync().ConfigureAwait(false);
     }
 
     private async Task SendSampleAsync(CancellationToken cancellationToken)
@@ -309,7 +357,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             var password = secrets.PasswordFor(address.ToString());
             if (await node.Store.FindMailboxAsync(address, cancellationToken).ConfigureAwait(false) is null)
             {
-                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.StructureId, PasswordHasher.Hash(password), null), cancellationToken).ConfigureAwait(false);
+                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.MailboxStructureId ?? plan.StructureId, PasswordHasher.Hash(password), null), cancellationToken).ConfigureAwait(false);
             }
 
             CertificateFiles? cert = null;
@@ -322,7 +370,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                 cert = pki.Issue($"{plan.Name}-{m.LocalPart}", NationalNames.Organisation($"{m.LocalPart}.{plan.Domain}", plan.StructureId, plan.Organisation, plan.Department), CertificateProfile.OrganisationClient);
             }
 
-            result.Add(new DemoMailboxJson(address.ToString(), m.Kind.ToCode(), password, m.DisplayName, cert?.Certificate, cert?.Key, m.Rpps));
+            result.Add(new DemoMailboxJson(address.ToString(), m.Kind.ToCode(), password, m.DisplayName, cert?.Certificate, cert?.Key, m.Rpps, m.Kind is MailboxKind.Org or MailboxKind.App ? plan.MailboxStructureId : null));
         }
 
         return result;
@@ -383,6 +431,9 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Demo directory: {Count} professionals generated and imported into {Path} in {Elapsed} ms")]
     private static partial void LogDirectory(ILogger logger, int count, string path, long elapsed);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Demo mailboxes of {Domain} published to the Annuaire Santé: {Published} sent, {Refused} refused, interruption: {Error}")]
+    private static partial void LogPublished(ILogger logger, string domain, int published, int refused, string error);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo sample message submitted from {From} to {To}: reply {Code}")]
     private static partial void LogSample(ILogger logger, string from, string to, int code);

@@ -40,4 +40,5 @@ public sealed record DemoMailboxJson(
     [property: JsonPropertyName("displayName")] string DisplayName,
     [property: JsonPropertyName("cert"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cert,
     [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key,
-    [property: JsonPropertyName("rpps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rpps);
+    [property: JsonPropertyName("rpps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rpps,
+    [property: JsonPropertyName("structureId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StructureId = null);

@@ -60,7 +60,7 @@ public sealed class AuthorityNode : IAsyncDisposable
             var certificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
             builder.WebHost.ConfigureKestrel(k => KestrelFactory.Https(endpoints, k, settings.Https, certificate, trust.Intermediates));
             var app = builder.Build();
-            app.MapAuthorityApi(content, directory, trust);
+            app.MapAuthorityApi(content, directory, trust, Path.Combine(settings.DataDir, "extraction"));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             return new AuthorityNode(app, endpoints, content, directory);
         }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Net.Security;
+using Caducee.Annuaire.Publishing;
 using Caducee.Core.Auth;
 using Caducee.Core.Policy;
 using Caducee.Core.Ports;
@@ -22,7 +23,7 @@ namespace Caducee.Host.Nodes;
 
 /// <summary>
 /// An operator node: MX (mutual TLS with other operators), submission, IMAP and HTTPS on one Kestrel,
-/// plus the outbound queue runner and the whitelist synchronizer, over one data folder.
+/// plus the outbound queue runner, the whitelist synchronizer and the Annuaire Santé publisher, over one data folder.
 /// </summary>
 public sealed class OperatorNode : IAsyncDisposable
 {
@@ -33,8 +34,9 @@ public sealed class OperatorNode : IAsyncDisposable
     private readonly WhitelistSynchronizer _synchronizer;
     private readonly QueueSignal _signal;
 
-    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal)
+    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal, MailboxPublisher? publisher)
     {
+        Publisher = publisher;
         Settings = settings;
         _app = app;
         Endpoints = endpoints;
@@ -55,6 +57,9 @@ public sealed class OperatorNode : IAsyncDisposable
 
     public IMailStore Store => _storage.Store;
 
+    /// <summary>Publishes the mailboxes to the Annuaire Santé (null when <c>Annuaire:PublicationUrl</c> is not set).</summary>
+    public MailboxPublisher? Publisher { get; }
+
     public static async Task<OperatorNode> StartAsync(OperatorSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var storage = await NodeStorage.OpenAsync(settings.DataDir, cancellationToken).ConfigureAwait(false);
@@ -63,7 +68,8 @@ public sealed class OperatorNode : IAsyncDisposable
         var trust = CertificateTrust.FromPemFile(settings.Tls.TrustBundle);
         var serverCertificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
         var serverContext = SslStreamCertificateContext.Create(serverCertificate, trust.Intermediates, offline: true);
-        var clientContext = SslStreamCertificateContext.Create(PemFiles.Load(settings.Tls.ClientCertificate!, settings.Tls.ClientKey!), trust.Intermediates, offline: true);
+        var clientCertificate = PemFiles.Load(settings.Tls.ClientCertificate!, settings.Tls.ClientKey!);
+        var clientContext = SslStreamCertificateContext.Create(clientCertificate, trust.Intermediates, offline: true);
 
         var whitelist = new WhitelistStore(storage.Layout.WhitelistCache, clock);
         whitelist.LoadLastGood();
@@ -95,9 +101,23 @@ public sealed class OperatorNode : IAsyncDisposable
         app.MapOperatorApi(settings.Domain, whitelist, storage.Store, clock);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal);
+        // The operator certificate that opens other operators' MX also authenticates its publications (REQ-26).
+        var publisher = settings.Publication is { } publication
+            ? new MailboxPublisher(
+                new MailStoreMailboxSource(storage.Store),
+                new MailboxPublisherOptions(publication.Url, publication.Interval),
+                storage.Layout.AnnuairePublicationState,
+                MailboxPublisher.CreateHandler(trust, clientCertificate),
+                loggerFactory.CreateLogger<MailboxPublisher>())
+            : null;
+        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal, publisher);
         node._background.Add(Task.Run(() => queue.RunAsync(node._stopping.Token), CancellationToken.None));
         node._background.Add(Task.Run(() => synchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        if (publisher is not null)
+        {
+            node._background.Add(Task.Run(() => publisher.RunAsync(node._stopping.Token), CancellationToken.None));
+        }
+
         return node;
     }
 
@@ -113,6 +133,7 @@ public sealed class OperatorNode : IAsyncDisposable
         await Task.WhenAll(_background).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _synchronizer.Dispose();
+        Publisher?.Dispose();
         _signal.Dispose();
         _storage.Dispose();
         _stopping.Dispose();

@@ -20,7 +20,13 @@ public sealed record TlsFiles(string Certificate, string Key, string? ClientCert
 /// <summary>The listeners of an operator; a null endpoint is not opened.</summary>
 public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, IPEndPoint? Imap, IPEndPoint? Https);
 
-/// <summary>An operator node's settings, validated.</summary>
+/// <summary>
+/// Publication of the operator's mailboxes to the Annuaire Santé (issue 7 point 6): the authority's FHIR base
+/// (<c>Annuaire:PublicationUrl</c>), how often to reconcile (<c>Annuaire:PublicationInterval</c>).
+/// </summary>
+public sealed record AnnuairePublicationSettings(Uri Url, TimeSpan Interval);
+
+/// <summary>An operator node's settings, validated; <paramref name="Publication"/> is null when publishing is off.</summary>
 public sealed record OperatorSettings(
     string Name,
     string Domain,
@@ -33,7 +39,8 @@ public sealed record OperatorSettings(
     TimeSpan WhitelistInterval,
     IReadOnlyDictionary<string, Route> Routes,
     long MaxMessageSize,
-    TimeSpan QueueRetryDelay);
+    TimeSpan QueueRetryDelay,
+    AnnuairePublicationSettings? Publication = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
 public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null);
@@ -108,7 +115,47 @@ public static class NodeSettings
             WhitelistInterval: Duration(c, "Whitelist:Interval", TimeSpan.FromHours(1)),
             Routes: routes,
             MaxMessageSize: Size(c, "Limits:MaxMessageSize", 50L * 1024 * 1024),
-            QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)));
+            QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)),
+            Publication: Publication(c));
+    }
+
+    /// <summary>
+    /// <c>Annuaire:PublicationUrl</c> (https, the authority's FHIR base), <c>Annuaire:Publish</c> (the switch:
+    /// true by default when the URL is set) and <c>Annuaire:PublicationInterval</c> (default 1 minute).
+    /// </summary>
+    private static AnnuairePublicationSettings? Publication(IConfiguration c)
+    {
+        var value = c["Annuaire:PublicationUrl"];
+        var enabled = Boolean(c, "Annuaire:Publish", fallback: !string.IsNullOrWhiteSpace(value));
+        if (!enabled)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ConfigurationException("Annuaire:PublicationUrl", "missing while Annuaire:Publish is true", "the authority's FHIR base, e.g. https://annuaire.mssante.fr/fhir, or Annuaire:Publish=false");
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ConfigurationException("Annuaire:PublicationUrl", $"'{value}' is not an https URL", "the authority's FHIR base over TLS, e.g. https://annuaire.mssante.fr/fhir");
+        }
+
+        return new AnnuairePublicationSettings(url, Duration(c, "Annuaire:PublicationInterval", TimeSpan.FromMinutes(1)));
+    }
+
+    private static bool Boolean(IConfiguration c, string key, bool fallback)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return bool.TryParse(value.Trim(), out var b)
+            ? b
+            : throw new ConfigurationException(key, $"'{value}' is not a boolean", "true or false");
     }
 
     public static AuthoritySettings Authority(IConfiguration c, string baseDir)
