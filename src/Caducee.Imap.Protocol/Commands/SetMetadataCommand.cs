@@ -48,7 +48,7 @@ public sealed record SetMetadataCommand(string Mailbox, IReadOnlyList<MetadataVa
                 return r.Error;
             }
 
-            values.Add(new MetadataValue(entry, value.Kind == ImapTokenKind.Nil ? null : value.Data));
+            values.Add(new MetadataValue(entry, value.Kind == ImapTokenKind.Nil ? (ReadOnlyMemory<byte>?)null : value.Data));
         }
 
         if (values.Count == 0)

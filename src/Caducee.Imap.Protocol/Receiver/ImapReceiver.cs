@@ -208,7 +208,7 @@ public sealed class ImapReceiver
                     buffer = lf is null ? buffer.Slice(buffer.End) : buffer.Slice(buffer.GetPosition(1, lf.Value));
                     if (_state == State.Line)
                     {
-                        AppendToLine(chunk);
+                        AppendToLine(chunk, endsLine: lf is not null);
                     }
                     else
                     {
@@ -262,13 +262,31 @@ public sealed class ImapReceiver
         _expect = expect;
     }
 
-    private void AppendToLine(ReadOnlySequence<byte> chunk)
+    private void AppendToLine(ReadOnlySequence<byte> chunk, bool endsLine)
     {
+        // The CR of CRLF is not part of the line; a CR at the end of a partial chunk may be, so allow it.
         var lineLength = _textLength - _lineStart;
-        if (lineLength + chunk.Length > _options.MaxLineLength || _textLength + chunk.Length > _options.MaxCommandText)
+        var counted = chunk.Length - (endsLine && EndsWithCr(chunk) ? 1 : 0);
+        var slack = endsLine ? 0 : 1;
+        if (lineLength + counted > _options.MaxLineLength + slack || _textLength + counted > _options.MaxCommandText + slack)
         {
-            var limit = lineLength + chunk.Length > _options.MaxLineLength ? _options.MaxLineLength : _options.MaxCommandText;
+            var limit = lineLength + counted > _options.MaxLineLength + slack ? _options.MaxLineLength : _options.MaxCommandText;
             _pending ??= new Refusal(ImapStatus.Bad, null, $"command line too long (limit {limit} octets)");
+            if (_segments.Count == 0 && _expect == Expect.Command)
+            {
+                // Keep the tag for the answer: it is in the first bytes of the line.
+                Span<byte> start = stackalloc byte[64];
+                var fromLine = Math.Min(lineLength, start.Length);
+                _text.AsSpan(_lineStart, fromLine).CopyTo(start);
+                var fromChunk = (int)Math.Min(chunk.Length, start.Length - fromLine);
+                chunk.Slice(0, fromChunk).CopyTo(start[fromLine..]);
+                var head = start[..(fromLine + fromChunk)];
+                if (head.IndexOf((byte)' ') > 0)
+                {
+                    _tag = ImapTokenizer.ReadTag(head);
+                }
+            }
+
             _state = State.DrainLine;
             _tailLength = 0;
             KeepTail(new ReadOnlySequence<byte>(_text, _lineStart, lineLength));
@@ -286,6 +304,9 @@ public sealed class ImapReceiver
         chunk.CopyTo(_text.AsSpan(_textLength));
         _textLength = needed;
     }
+
+    private static bool EndsWithCr(ReadOnlySequence<byte> chunk) =>
+        !chunk.IsEmpty && chunk.Slice(chunk.Length - 1).FirstSpan[0] == (byte)'\r';
 
     private void KeepTail(ReadOnlySequence<byte> chunk)
     {

@@ -18,7 +18,9 @@ public static class ImapCollation
             return string.Empty;
         }
 
-        var upper = value.ToUpperInvariant();
+        // Decompose first (the "fi" ligature has no upper case, its decomposition has), then fold case.
+        var decomposed = value.IsNormalized(NormalizationForm.FormKD) ? value : value.Normalize(NormalizationForm.FormKD);
+        var upper = decomposed.ToUpperInvariant();
         return upper.IsNormalized(NormalizationForm.FormKD) ? upper : upper.Normalize(NormalizationForm.FormKD);
     }
 
