@@ -66,6 +66,43 @@ public class ReceiverTests
         Assert.Equal(s_expected, Wire.Drive(new ImapReceiver(), [Split.At(bytes, everyByte)]).Select(Wire.Render));
     }
 
+    // Refusals and draining, whatever the split: a line over the limit ending in a literal, an APPEND
+    // over the APPENDLIMIT (synchronizing, then non-synchronizing with a second literal), a literal glued
+    // to an atom, and IDLE answered with something other than DONE.
+    private const string Refusals =
+        "B1 X aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa {3+}\r\nxyz\r\n"
+        + "B2 APPEND INBOX {11}\r\n"
+        + "B3 APPEND INBOX {11+}\r\nhello world {2+}\r\nB9\r\n"
+        + "B4 LOGIN a{2+}\r\nzz\r\n"
+        + "B5 IDLE\r\nB6 NOOP\r\n"
+        + "B7 NOOP\r\n";
+
+    private static readonly string[] s_refusals =
+    [
+        "ERR B1 Bad command line too long (limit 64 octets)",
+        "ERR B2 No [TOOBIG] message of 11 octets exceeds the APPENDLIMIT of 10 octets",
+        "ERR B3 No [TOOBIG] message of 11 octets exceeds the APPENDLIMIT of 10 octets",
+        "ERR B4 Bad a literal must follow a space or '('",
+        "REQ B5 IDLE ",
+        "ERR  Bad expected DONE to end IDLE",
+        "REQ B7 NOOP ",
+    ];
+
+    [Fact]
+    public void Refusals_and_draining_split_at_every_byte_give_the_same_results()
+    {
+        var bytes = Wire.Bytes(Refusals);
+        ImapReceiver Make() => new(new ImapReceiverOptions { MaxLineLength = 64 }) { AppendLimit = 10 };
+        Assert.Equal(s_refusals, Wire.Drive(Make(), [new ReadOnlySequence<byte>(bytes)]).Select(Wire.Render));
+        for (var cut = 1; cut < bytes.Length; cut++)
+        {
+            Assert.Equal(s_refusals, Wire.Drive(Make(), [Split.At(bytes, cut)]).Select(Wire.Render));
+            Assert.Equal(s_refusals, Wire.Drive(Make(), [new ReadOnlySequence<byte>(bytes, 0, cut), new ReadOnlySequence<byte>(bytes, cut, bytes.Length - cut)]).Select(Wire.Render));
+        }
+
+        Assert.Equal(s_refusals, Wire.Feed(Make(), bytes, 1).Select(Wire.Render));
+    }
+
     [Fact]
     public void Tokens_are_bytes_and_strings_are_made_late()
     {

@@ -77,7 +77,7 @@ public sealed class ImapToken
     /// <summary>True when this is an atom equal to <paramref name="ascii"/>, ignoring ASCII case.</summary>
     public bool IsAtom(string ascii) => Kind == ImapTokenKind.Atom && Ascii.EqualsIgnoreCase(Data.Span, ascii);
 
-    // Quoted strings and literals may hold credentials or message data: never print their content.
+    /// <summary>The token for logs: atoms as they are, strings and literals redacted (they may hold credentials or message data).</summary>
     public override string ToString() => Kind switch
     {
         ImapTokenKind.Literal => $"{(IsLiteral8 ? "~" : string.Empty)}{{{Data.Length}}}",
@@ -90,6 +90,6 @@ public sealed class ImapToken
 /// <summary>A complete command: tag, command name (upper-cased; "UID FETCH" for UID commands), arguments.</summary>
 public sealed record ImapRequest(string Tag, string Command, IReadOnlyList<ImapToken> Arguments)
 {
-    // Arguments may hold credentials (LOGIN takes atoms too): never print them.
+    /// <summary>Tag, command and argument count only: arguments may hold credentials (LOGIN takes atoms too).</summary>
     public override string ToString() => $"{Tag} {Command} ({Arguments.Count} arguments)";
 }

@@ -9,7 +9,7 @@ namespace Caducee.Imap.Protocol.Commands;
 /// <param name="Utf8">True for the UTF8 (…) data extension (UTF8=ACCEPT, RFC 6855 §4): the message may carry UTF-8 headers.</param>
 public sealed record AppendMessage(FlagList Flags, DateTimeOffset? InternalDate, ReadOnlyMemory<byte> Data, bool Binary, bool Utf8)
 {
-    // The data is message content: never printed.
+    /// <summary>The shape of the message, never its content.</summary>
     public override string ToString() => $"AppendMessage {{ Flags = {Flags.System}+{Flags.Keywords.Count}, InternalDate = {InternalDate}, Length = {Data.Length}, Binary = {Binary}, Utf8 = {Utf8} }}";
 }
 
