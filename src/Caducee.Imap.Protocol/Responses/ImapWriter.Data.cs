@@ -196,7 +196,7 @@ public sealed partial class ImapWriter
             }
 
             Raw("("u8);
-            ThreadMembers(thread, 0);
+            ThreadMembers(thread);
             Raw(")"u8);
         }
 
@@ -388,33 +388,43 @@ public sealed partial class ImapWriter
     }
 
     // thread-members = nz-number *(SP nz-number) [SP thread-nested] ; thread-nested = 2*thread-list
-    // A dummy (Id 0) writes only its children, each as a nested list. Depth is bounded by the caller's tree.
-    private void ThreadMembers(ThreadNode node, int depth)
+    // A chain of single children is one list; a branch opens one nested list per child; a dummy (Id 0)
+    // writes only its children. Iterative: a crafted deep thread cannot exhaust the stack.
+    private void ThreadMembers(ThreadNode root)
     {
-        if (depth > 10_000)
+        var pending = new Stack<(ThreadNode? Node, byte Literal)>();
+        pending.Push((root, 0));
+        while (pending.Count > 0)
         {
-            throw new InvalidOperationException("thread too deep");
-        }
-
-        var current = node;
-        var wroteNumber = false;
-        while (true)
-        {
-            if (current.Id != 0)
+            var (node, literal) = pending.Pop();
+            if (node is null)
             {
-                if (wroteNumber)
-                {
-                    Raw(" "u8);
-                }
-
-                Number(current.Id);
-                wroteNumber = true;
+                Raw(literal == (byte)'(' ? "("u8 : ")"u8);
+                continue;
             }
 
-            if (current.Children.Count == 1 && current.Id != 0)
+            var current = node;
+            var wroteNumber = false;
+            while (true)
             {
-                current = current.Children[0];
-                continue;
+                if (current.Id != 0)
+                {
+                    if (wroteNumber)
+                    {
+                        Raw(" "u8);
+                    }
+
+                    Number(current.Id);
+                    wroteNumber = true;
+                }
+
+                if (current.Children.Count == 1 && current.Id != 0)
+                {
+                    current = current.Children[0];
+                    continue;
+                }
+
+                break;
             }
 
             if (current.Children.Count > 0)
@@ -424,15 +434,13 @@ public sealed partial class ImapWriter
                     Raw(" "u8);
                 }
 
-                foreach (var child in current.Children)
+                for (var i = current.Children.Count - 1; i >= 0; i--)
                 {
-                    Raw("("u8);
-                    ThreadMembers(child, depth + 1);
-                    Raw(")"u8);
+                    pending.Push((null, (byte)')'));
+                    pending.Push((current.Children[i], 0));
+                    pending.Push((null, (byte)'('));
                 }
             }
-
-            return;
         }
     }
 }

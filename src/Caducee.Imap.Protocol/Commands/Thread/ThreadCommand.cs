@@ -12,7 +12,7 @@ public enum ThreadAlgorithm
     References,
 }
 
-/// <summary>THREAD and UID THREAD (RFC 5256 §3). Helpers: <see cref="Search.BaseSubject"/>.</summary>
+/// <summary>THREAD and UID THREAD (RFC 5256 §3). Helpers: <see cref="Search.ImapThreading"/>.</summary>
 public sealed record ThreadCommand(bool Uid, ThreadAlgorithm Algorithm, string Charset, SearchKey Search) : ImapCommand
 {
     /// <inheritdoc/>
