@@ -115,6 +115,33 @@ public class ReceiverTests
     }
 
     [Fact]
+    public void Invalid_UTF8_stays_invalid_even_after_Text_was_read()
+    {
+        var bytes = Encoding.ASCII.GetBytes("A1 X {2+}\r\n__\r\n");
+        bytes[11] = 0xC3;
+        bytes[12] = 0x28;
+        var token = Assert.Single(Wire.Feed(new ImapReceiver(), bytes, 100)).Request!.Arguments[0];
+        Assert.Equal("\ufffd(", token.Text);
+        Assert.False(token.TryGetUtf8(out _));
+    }
+
+    [Fact]
+    public void A_line_of_exactly_the_limit_is_accepted_whatever_the_split()
+    {
+        var line = "A1 NOOP " + new string('x', 56);
+        Assert.Equal(64, line.Length);
+        var bytes = Wire.Bytes(line + "\r\n");
+        for (var cut = 1; cut < bytes.Length; cut++)
+        {
+            var results = Wire.Drive(new ImapReceiver(new ImapReceiverOptions { MaxLineLength = 64 }), [new ReadOnlySequence<byte>(bytes, 0, cut), new ReadOnlySequence<byte>(bytes, cut, bytes.Length - cut)]);
+            Assert.True(ReceiveStatus.Request == Assert.Single(results).Status, $"cut at {cut}: {Wire.Render(results[0])}");
+        }
+
+        var over = Wire.Feed(new ImapReceiver(new ImapReceiverOptions { MaxLineLength = 64 }), line + "y\r\n");
+        Assert.Equal(ReceiveStatus.Error, Assert.Single(over).Status);
+    }
+
+    [Fact]
     public void Requests_and_tokens_never_print_their_strings()
     {
         var request = Wire.Request("A1 LOGIN user {6}\r\nsecret\r\n");

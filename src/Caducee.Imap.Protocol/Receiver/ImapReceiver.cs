@@ -266,7 +266,8 @@ public sealed class ImapReceiver
     {
         // The CR of CRLF is not part of the line; a CR at the end of a partial chunk may be, so allow it.
         var lineLength = _textLength - _lineStart;
-        var counted = chunk.Length - (endsLine && EndsWithCr(chunk) ? 1 : 0);
+        var endsWithCr = chunk.IsEmpty ? lineLength > 0 && _text[_textLength - 1] == (byte)'\r' : EndsWithCr(chunk);
+        var counted = chunk.Length - (endsLine && endsWithCr ? 1 : 0);
         var slack = endsLine ? 0 : 1;
         if (lineLength + counted > _options.MaxLineLength + slack || _textLength + counted > _options.MaxCommandText + slack)
         {

@@ -24,7 +24,6 @@ public enum ImapTokenKind
 /// </summary>
 public sealed class ImapToken
 {
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private string? _text;
 
     internal ImapToken(ImapTokenKind kind, ReadOnlyMemory<byte> data, IReadOnlyList<ImapToken>? children = null, bool isLiteral8 = false)
@@ -62,16 +61,14 @@ public sealed class ImapToken
     /// <summary>Decodes <see cref="Data"/> as strict UTF-8; false when the bytes are not valid UTF-8.</summary>
     public bool TryGetUtf8(out string value)
     {
-        try
-        {
-            value = _text ??= s_strictUtf8.GetString(Data.Span);
-            return true;
-        }
-        catch (DecoderFallbackException)
+        if (!System.Text.Unicode.Utf8.IsValid(Data.Span))
         {
             value = string.Empty;
             return false;
         }
+
+        value = Text;
+        return true;
     }
 
     /// <summary>True when this is an atom equal to <paramref name="ascii"/>, ignoring ASCII case.</summary>
