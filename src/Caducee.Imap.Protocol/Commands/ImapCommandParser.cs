@@ -72,19 +72,47 @@ public static class ImapCommandParser
     /// <summary>The command names this parser knows (the same as <see cref="ImapCommandTable"/>).</summary>
     public static IEnumerable<string> Commands => s_parsers.Keys;
 
-    /// <summary>Parses a request with the session's options (UTF-8 mailbox names once enabled).</summary>
+    /// <summary>
+    /// Parses a request with the session's options (UTF-8 mailbox names once enabled). When parsing fails,
+    /// literals streamed to sinks are aborted (<see cref="IImapLiteralSink.Abort"/>): nothing of a refused
+    /// command is kept.
+    /// </summary>
     public static ImapParseResult Parse(ImapRequest request, ImapParserOptions? options = null)
     {
+        ImapParseResult result;
         if (!s_parsers.TryGetValue(request.Command, out var parser))
         {
             var shown = request.Command.Length > 40 ? request.Command[..40] : request.Command;
-            return new ImapParseError(request.Tag, ImapStatus.Bad, null, $"unknown command {shown}");
+            result = new ImapParseError(request.Tag, ImapStatus.Bad, null, $"unknown command {shown}");
+        }
+        else
+        {
+            var reader = new ArgumentReader(request.Tag, request.Command, request.Arguments, options ?? ImapParserOptions.Default)
+            {
+                Sensitive = request.Command is "LOGIN" or "AUTHENTICATE",
+            };
+            result = parser(reader);
         }
 
-        var reader = new ArgumentReader(request.Tag, request.Command, request.Arguments, options ?? ImapParserOptions.Default)
+        if (!result.IsSuccess)
         {
-            Sensitive = request.Command is "LOGIN" or "AUTHENTICATE",
-        };
-        return parser(reader);
+            AbortSinks(request.Arguments);
+        }
+
+        return result;
+    }
+
+    private static void AbortSinks(IReadOnlyList<ImapToken> tokens)
+    {
+        var stack = new Stack<ImapToken>(tokens);
+        while (stack.Count > 0)
+        {
+            var token = stack.Pop();
+            token.Sink?.Abort();
+            foreach (var child in token.Children)
+            {
+                stack.Push(child);
+            }
+        }
     }
 }

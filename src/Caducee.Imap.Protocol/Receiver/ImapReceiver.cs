@@ -84,7 +84,8 @@ public sealed class ImapReceiver
     private long _commandSize;
     private int _literalCount;
 
-    // The literal being received.
+    // The literal being received (in memory, or streamed to a sink).
+    private IImapLiteralSink? _sink;
     private byte[]? _literal;
     private int _literalLength;
     private long _literalRemaining;
@@ -147,6 +148,16 @@ public sealed class ImapReceiver
     /// </summary>
     public bool LiteralPlus { get; set; } = true;
 
+    /// <summary>
+    /// Optional: asked for a sink for each accepted APPEND literal of at least <see cref="SinkThreshold"/> octets;
+    /// when it returns one, the literal's bytes go there instead of memory and the token carries the sink
+    /// (<see cref="ImapToken.Sink"/>). Sinks of a command that is then refused get <see cref="IImapLiteralSink.Abort"/>.
+    /// </summary>
+    public Func<LiteralAnnouncement, IImapLiteralSink?>? LiteralSinkFactory { get; set; }
+
+    /// <summary>The smallest literal offered to <see cref="LiteralSinkFactory"/> (default 1 MiB).</summary>
+    public long SinkThreshold { get; set; } = 1024 * 1024;
+
     /// <summary>True between commands (nothing partial buffered).</summary>
     public bool IsIdle => _state == State.Line && _segments.Count == 0 && _textLength == 0;
 
@@ -166,8 +177,19 @@ public sealed class ImapReceiver
                         }
 
                         var take = (int)Math.Min(_literalRemaining, buffer.Length);
-                        GrowLiteral(take);
-                        buffer.Slice(0, take).CopyTo(_literal.AsSpan(_literalLength));
+                        if (_sink is not null)
+                        {
+                            foreach (var segment in buffer.Slice(0, take))
+                            {
+                                _sink.Write(segment.Span);
+                            }
+                        }
+                        else
+                        {
+                            GrowLiteral(take);
+                            buffer.Slice(0, take).CopyTo(_literal.AsSpan(_literalLength));
+                        }
+
                         _literalLength += take;
                         _literalRemaining -= take;
                         buffer = buffer.Slice(take);
@@ -177,8 +199,18 @@ public sealed class ImapReceiver
                         }
                     }
 
-                    var data = _literal!.Length == _literalLength ? _literal : _literal.AsSpan(0, _literalLength).ToArray();
-                    _segments.Add(new CommandSegment(0, 0, data, _literal8));
+                    if (_sink is not null)
+                    {
+                        // Data left in the sink: the token carries the sink and the size (Length holds it, capped for the record).
+                        _segments.Add(new CommandSegment(0, (int)Math.Min(_literalLength, int.MaxValue), [], _literal8, _sink));
+                        _sink = null;
+                    }
+                    else
+                    {
+                        var data = _literal!.Length == _literalLength ? _literal : _literal.AsSpan(0, _literalLength).ToArray();
+                        _segments.Add(new CommandSegment(0, 0, data, _literal8));
+                    }
+
                     _literal = null;
                     _state = State.Line;
                     _lineStart = _textLength;
@@ -243,9 +275,10 @@ public sealed class ImapReceiver
     /// </summary>
     public void ExpectIdleDone() => SetExpect(Expect.IdleDone);
 
-    /// <summary>Forgets any partial command and any expectation (after STARTTLS or COMPRESS).</summary>
+    /// <summary>Forgets any partial command and any expectation (after STARTTLS or COMPRESS); sinks of a partial command are aborted.</summary>
     public void Reset()
     {
+        AbortSinks();
         ResetCommand();
         _expect = Expect.Command;
         _drainRemaining = 0;
@@ -397,7 +430,8 @@ public sealed class ImapReceiver
         }
 
         _commandSize += size;
-        _literal = new byte[(int)Math.Min(size, FirstLiteralChunk)];
+        _sink = size >= SinkThreshold && _verb == "APPEND" ? LiteralSinkFactory?.Invoke(new LiteralAnnouncement(_tag, _verb, size, literal8)) : null;
+        _literal = _sink is null ? new byte[(int)Math.Min(size, FirstLiteralChunk)] : null;
         _literalLength = 0;
         _literalRemaining = size;
         _literal8 = literal8;
@@ -481,6 +515,7 @@ public sealed class ImapReceiver
 
     private ReceiveResult Emit()
     {
+        AbortSinks();
         var refusal = _pending ?? new Refusal(ImapStatus.Bad, null, "command refused");
         var tag = _expect == Expect.Command ? _tag : null;
         ResetCommand();
@@ -492,11 +527,26 @@ public sealed class ImapReceiver
     {
         var text = _text;
         var ok = ImapTokenizer.TryTokenize(text, _segments, _options.MaxArguments, _options.MaxDepth, out var tag, out var command, out var arguments, out var error);
+        if (!ok)
+        {
+            AbortSinks();
+        }
+
         _text = [];
         ResetCommand();
         return ok
             ? new ReceiveResult(ReceiveStatus.Request, new ImapRequest(tag!, command, arguments))
             : new ReceiveResult(ReceiveStatus.Error, Tag: tag, Error: error);
+    }
+
+    private void AbortSinks()
+    {
+        _sink?.Abort();
+        _sink = null;
+        foreach (var segment in _segments)
+        {
+            segment.Sink?.Abort();
+        }
     }
 
     private void ResetCommand()
@@ -510,6 +560,7 @@ public sealed class ImapReceiver
         _commandSize = 0;
         _literalCount = 0;
         _literal = null;
+        _sink = null;
         _literalLength = 0;
         _literalRemaining = 0;
         _pending = null;

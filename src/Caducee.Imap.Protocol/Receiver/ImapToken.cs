@@ -46,6 +46,15 @@ public sealed class ImapToken
     /// <summary>True for a literal8 <c>~{n}</c> (RFC 3516, RFC 9051): binary data, NUL allowed.</summary>
     public bool IsLiteral8 { get; }
 
+    /// <summary>
+    /// For a literal streamed to a sink (<see cref="ImapReceiver.LiteralSinkFactory"/>): the sink holding its
+    /// bytes; <see cref="Data"/> is then empty and <see cref="SinkLength"/> is the literal's size.
+    /// </summary>
+    public IImapLiteralSink? Sink { get; init; }
+
+    /// <summary>The size of a literal streamed to <see cref="Sink"/>.</summary>
+    public long SinkLength { get; init; }
+
     /// <summary>True for tokens that can stand for an astring (atom, quoted, literal).</summary>
     public bool IsString => Kind is ImapTokenKind.Atom or ImapTokenKind.Quoted or ImapTokenKind.Literal;
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace Caducee.Imap.Protocol.Receiver;
 
 /// <summary>One piece of an assembled command: a stretch of line text, or a literal's bytes.</summary>
-internal readonly record struct CommandSegment(int Start, int Length, byte[]? Literal, bool Literal8)
+internal readonly record struct CommandSegment(int Start, int Length, byte[]? Literal, bool Literal8, IImapLiteralSink? Sink = null)
 {
     public bool IsLiteral => Literal is not null;
 }
@@ -158,7 +158,7 @@ internal static class ImapTokenizer
             var segment = segments[i];
             if (segment.IsLiteral)
             {
-                if (!state.Add(new ImapToken(ImapTokenKind.Literal, segment.Literal, isLiteral8: segment.Literal8), out error))
+                if (!state.Add(new ImapToken(ImapTokenKind.Literal, segment.Literal, isLiteral8: segment.Literal8) { Sink = segment.Sink, SinkLength = segment.Sink is null ? 0 : segment.Length }, out error))
                 {
                     return false;
                 }

@@ -66,7 +66,7 @@ internal static class AppendParser
             }
 
             // RFC 9051 §4.3: NUL is not allowed in a literal, only in a literal8.
-            if (!data.IsLiteral8 && data.Data.Span.Contains((byte)0))
+            if (!data.IsLiteral8 && data.Sink is null && data.Data.Span.Contains((byte)0))
             {
                 r.Fail("the message contains NUL octets; send it as a literal8 (~{n}) if the server advertises BINARY");
                 return r.Error;
@@ -78,7 +78,11 @@ internal static class AppendParser
                 return r.Error;
             }
 
-            messages.Add(new AppendMessage(flags, date, data.Data, data.IsLiteral8, utf8));
+            messages.Add(new AppendMessage(flags, date, data.Data, data.IsLiteral8, utf8)
+            {
+                Sink = data.Sink,
+                Size = data.Sink is null ? data.Data.Length : data.SinkLength,
+            });
         }
         while (!r.AtEnd);
 
