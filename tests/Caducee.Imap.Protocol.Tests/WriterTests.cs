@@ -43,6 +43,7 @@ public class WriterTests
     {
         Assert.Equal("* OK Caducee IMAP pret ?\r\n", Out(w => w.Untagged(ImapStatus.Ok, null, "Caduc\u00e9e IMAP pr\u00eat \u2713")));
         Assert.Equal("* OK Caduc\u00e9e\r\n", Out(w => w.Untagged(ImapStatus.Ok, null, "Caduc\u00e9e"), utf8: true));
+        Assert.Equal("* NO bad ? name\r\n", Out(w => w.Untagged(ImapStatus.No, null, "bad \ud800 name")));
     }
 
     [Fact]

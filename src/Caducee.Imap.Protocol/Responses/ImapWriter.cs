@@ -250,7 +250,7 @@ public sealed partial class ImapWriter
         }
 
         var sb = new StringBuilder(text.Length);
-        foreach (var c in Utf8 || Ascii.IsValid(text) ? text : text.Normalize(NormalizationForm.FormD))
+        foreach (var c in Utf8 || Ascii.IsValid(text) ? text : Decompose(text))
         {
             if (c is '\r' or '\n' or '\0')
             {
@@ -267,6 +267,19 @@ public sealed partial class ImapWriter
         }
 
         return sb.ToString();
+    }
+
+    // Accents become base letter + combining mark (dropped below); invalid UTF-16 is left as is.
+    private static string Decompose(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormD);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
     }
 
     private bool CanQuote(string value)
