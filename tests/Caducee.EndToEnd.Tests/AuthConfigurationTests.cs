@@ -20,6 +20,25 @@ public sealed class AuthConfigurationTests
     }
 
     [Fact]
+    public async Task The_file_written_by_init_documents_the_Auth_keys_with_their_defaults()
+    {
+        var dir = Directory.CreateTempSubdirectory("caducee-authcfg-");
+        try
+        {
+            Assert.Equal(0, (await Infrastructure.CaduceeProcess.RunAsync("init", "--domain", "clinique.mssante.test", "--data", dir.FullName)).ExitCode);
+            var file = Path.Combine(dir.FullName, "caducee.json");
+            Assert.Contains("\"PasswordForPer\": false", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+            var auth = NodeSettings.Auth(NodeSettings.Build(file), dir.FullName);
+            Assert.Equal((true, false, true), (auth.Options.PasswordMethods, auth.Options.PasswordForPer, auth.Options.External));
+            Assert.Null(auth.Oidc);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_OIDC_issuer_takes_audience_scope_and_RPPS_claim()
     {
         var auth = Read(("Auth:PasswordForPer", "true"), ("Auth:Oidc:Issuer", "https://auth.esante.gouv.fr/auth/realms/esante-wallet"), ("Auth:Oidc:Audience", "mss-operateur"), ("Auth:Oidc:RppsClaim", "preferred_username"));

@@ -79,7 +79,26 @@ internal static class InitCommand
           // Static routes for tests and private deployments: "domain": "host:port [tls-name]".
           "Routes": {},
           "Limits": { "MaxMessageSize": 52428800 },
-          "Queue": { "RetryDelay": "00:01:00" }
+          "Queue": { "RetryDelay": "00:01:00" },
+          // Submission and IMAP authentication (docs/adr/0003-authentication.md).
+          "Auth": {
+            // SASL PLAIN/LOGIN and IMAP LOGIN at all; false leaves EXTERNAL, XOAUTH2 and OAUTHBEARER only.
+            "PasswordMethods": true,
+            // REQ-15: PER boxes use a Pro Santé Connect token or a CPS certificate, not a password.
+            "PasswordForPer": false,
+            // SASL EXTERNAL with a TLS client certificate (CPS for PER boxes, organisation certificate for APP boxes).
+            "External": true,
+            // XOAUTH2 and OAUTHBEARER: the OpenID Connect issuer of access tokens (Pro Santé Connect). Empty Issuer: off.
+            "Oidc": {
+              "Issuer": "",
+              "Audience": "",
+              "Scope": "scope_all",
+              // The claim carrying the professional's idNatPS ("8" + RPPS).
+              "RppsClaim": "SubjectNameID",
+              // PEM bundle to verify the issuer's HTTPS certificate (default: Tls:TrustBundle).
+              "TrustBundle": ""
+            }
+          }
         }
 
         """;
