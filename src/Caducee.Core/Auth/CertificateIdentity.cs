@@ -29,7 +29,7 @@ public static class CertificateIdentity
         ["1.2.840.113549.1.9.1"] = "E",
     };
 
-    /// <summary>The identity a certificate proves: a professional when its subject holds an idNatPS, else an organisation.</summary>
+    /// <summary>The identity a certificate proves: a professional when its subject holds an RPPS-based idNatPS, else an organisation (by subject).</summary>
     public static AuthIdentity FromCertificate(X509Certificate2 certificate)
     {
         foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
@@ -39,10 +39,14 @@ public static class CertificateIdentity
                 continue;
             }
 
-            var value = rdn.GetSingleElementValue() ?? string.Empty;
-            return TryReadRpps(value, out var rpps)
-                ? AuthIdentity.Professional(rpps)
-                : AuthIdentity.Professional(value.Trim()); // another national id form (e.g. "0" + ADELI): kept as is, owns what carries it.
+            if (TryReadRpps(rdn.GetSingleElementValue(), out var rpps))
+            {
+                return AuthIdentity.Professional(rpps);
+            }
+
+            // Another serialNumber (an ADELI-based idNat "0" + ADELI, or an organisation's registration
+            // number) names no RPPS: the certificate is then known by its subject, like an organisation's.
+            break;
         }
 
         return AuthIdentity.Organisation(SubjectKey(certificate.SubjectName));

@@ -18,6 +18,19 @@ public sealed class CertificateIdentityTests : IDisposable
     }
 
     [Fact]
+    public void A_serialNumber_that_is_no_RPPS_leaves_the_certificate_known_by_its_subject()
+    {
+        var b = new System.Security.Cryptography.X509Certificates.X500DistinguishedNameBuilder();
+        b.AddCommonName("Paul PETIT");
+        b.Add("2.5.4.5", "0123456789"); // "0" + ADELI
+        b.AddCountryOrRegion("FR");
+        using var cert = _pki.Organisations.Issue(b.Build(), Caducee.Pki.CertificateProfile.PersonalClient);
+        var identity = CertificateIdentity.FromCertificate(cert);
+        Assert.Equal(IdentityKind.Organisation, identity.Kind);
+        Assert.Equal("CN=Paul PETIT, SERIALNUMBER=0123456789, C=FR", identity.Id);
+    }
+
+    [Fact]
     public void An_organisation_certificate_is_known_by_its_canonical_subject()
     {
         using var cert = _pki.Organisation();
