@@ -49,6 +49,42 @@ public sealed class AuthConfigurationTests
         Assert.Null(auth.OidcTrustBundle);
     }
 
+    [Fact]
+    public void The_authoritys_test_PSC_is_off_unless_enabled_and_then_needs_a_client_secret()
+    {
+        var dir = Directory.CreateTempSubdirectory("caducee-psccfg-");
+        try
+        {
+            foreach (var f in new[] { "a.pem", "a.key", "ca.pem", "lb.xml" })
+            {
+                File.WriteAllText(Path.Combine(dir.FullName, f), "x");
+            }
+
+            Dictionary<string, string?> baseKeys = new()
+            {
+                ["Role"] = "authority", ["Listen:Https"] = "127.0.0.1:0", ["Tls:Certificate"] = "a.pem", ["Tls:Key"] = "a.key",
+                ["Tls:TrustBundle"] = "ca.pem", ["Authority:WhitelistFile"] = "lb.xml",
+            };
+            Assert.Null(NodeSettings.Authority(NodeSettings.Build(null, baseKeys), dir.FullName).Psc);
+
+            baseKeys["Psc:Enabled"] = "true";
+            var missing = Assert.Throws<ConfigurationException>(() => NodeSettings.Authority(NodeSettings.Build(null, baseKeys), dir.FullName));
+            Assert.StartsWith("configuration error: Psc:ClientSecret: missing", missing.Message, StringComparison.Ordinal);
+
+            baseKeys["Psc:ClientSecret"] = "s3cret";
+            baseKeys["Psc:Scopes"] = "openid mssante";
+            baseKeys["Psc:TokenLifetime"] = "00:05:00";
+            var psc = NodeSettings.Authority(NodeSettings.Build(null, baseKeys), dir.FullName).Psc!;
+            Assert.Equal(("caducee-mssante", "caducee-test-client", "s3cret", TimeSpan.FromMinutes(5)), (psc.Audience, psc.ClientId, psc.ClientSecret, psc.TokenLifetime));
+            Assert.Equal(["openid", "mssante"], psc.Scopes!);
+            Assert.Null(psc.Issuer);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Auth:PasswordForPer", "maybe", "configuration error: Auth:PasswordForPer: 'maybe' is not a boolean; expected true or false")]
     [InlineData("Auth:Oidc:Issuer", "http://psc.test", "configuration error: Auth:Oidc:Issuer: 'http://psc.test' is not an https URL")]

@@ -69,6 +69,7 @@ public sealed class AuthorityNode : IAsyncDisposable
                     ClientId = p.ClientId,
                     ClientSecret = p.ClientSecret,
                     TokenLifetime = p.TokenLifetime,
+                    Scopes = p.Scopes ?? ["openid", "scope_all"],
                 });
             }
 

@@ -37,7 +37,7 @@ public sealed record OperatorAuthSettings(AuthOptions Options, OidcOptions? Oidc
 /// The authority's test Pro Santé Connect (<c>Psc:*</c>, MISSION §2 item 10): an OpenID Connect provider
 /// at <c>/psc</c> for the test professionals. <paramref name="Issuer"/> null: derived from the HTTPS listener.
 /// </summary>
-public sealed record TestPscSettings(string? Issuer, string Audience, string ClientId, string ClientSecret, TimeSpan TokenLifetime);
+public sealed record TestPscSettings(string? Issuer, string Audience, string ClientId, string ClientSecret, TimeSpan TokenLifetime, IReadOnlyList<string>? Scopes = null);
 
 /// <summary>An operator node's settings, validated.</summary>
 public sealed record OperatorSettings(
@@ -180,7 +180,8 @@ public static class NodeSettings
                     c["Psc:Audience"]?.Trim() ?? "caducee-mssante",
                     c["Psc:ClientId"]?.Trim() ?? "caducee-test-client",
                     Required(c, "Psc:ClientSecret", "the secret test clients present to the test PSC's token endpoint"),
-                    Duration(c, "Psc:TokenLifetime", TimeSpan.FromMinutes(10)))
+                    Duration(c, "Psc:TokenLifetime", TimeSpan.FromMinutes(10)),
+                    string.IsNullOrWhiteSpace(c["Psc:Scopes"]) ? null : c["Psc:Scopes"]!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 : null);
     }
 
