@@ -42,6 +42,7 @@ internal sealed record TestProfessional(string Rpps, string GivenName, string Fa
 public sealed class TestProSanteConnect : IDisposable
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private static readonly string s_dummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
     private readonly RSA _key;
     private readonly RsaSecurityKey _signingKey;
     private readonly string _usersFile;
@@ -217,8 +218,6 @@ public sealed class TestProSanteConnect : IDisposable
     }
 
     public void Dispose() => _key.Dispose();
-
-    private static readonly string s_dummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
 
     private static void WritePrivate(string path, string content)
     {
