@@ -27,6 +27,8 @@ deps() {
   # python3: real-client interop tests (smtplib, imaplib); procps: kill for clean-stop tests.
   command -v python3 >/dev/null 2>&1 || apt_install python3
   command -v kill >/dev/null 2>&1 || apt_install procps
+  # swaks (+ Net::SSLeay for its STARTTLS) and curl: real SMTP clients for every SASL mechanism (issue 5 point 7).
+  apt_install swaks libnet-ssleay-perl curl
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 

@@ -31,6 +31,9 @@ public sealed record SmtpServerOptions
     /// <summary>Longest command line, CRLF included (RFC 5321 §4.5.3.1.4 says 512; extensions need more).</summary>
     public int MaxCommandLine { get; init; } = 4096;
 
+    /// <summary>Longest AUTH command or SASL response line on submission (RFC 4954 §4: 12,288 octets), accepted before authentication.</summary>
+    public int MaxAuthLine { get; init; } = 12288;
+
     /// <summary>Most recipients in one transaction (RFC 5321 §4.5.3.1.8: at least 100).</summary>
     public int MaxRecipients { get; init; } = 1000;
 

@@ -143,6 +143,15 @@ public sealed class SqliteMailStore : IMailStore, IQueueStore, IDisposable
     public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken) =>
         QueryMailboxesAsync("ORDER BY address", cancellationToken);
 
+    public Task<IReadOnlyList<MailboxInfo>> ListMailboxesByOwnerAsync(string ownerId, CancellationToken cancellationToken) =>
+        QueryMailboxesAsync("WHERE owner_id = $o ORDER BY address", cancellationToken, ("$o", ownerId));
+
+    public async Task<MailboxInfo?> FindMailboxByCertificateSubjectAsync(string subject, CancellationToken cancellationToken)
+    {
+        var list = await QueryMailboxesAsync("WHERE certificate_subject = $s COLLATE NOCASE ORDER BY address", cancellationToken, ("$s", subject)).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
     public Task<bool> SetMailboxStatusAsync(MailAddress address, MailboxStatus status, CancellationToken cancellationToken) =>
         WriteAsync(async (c, tx) =>
         {

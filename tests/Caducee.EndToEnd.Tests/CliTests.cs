@@ -16,7 +16,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "serve" }, new[] { "--config", "--data" })]
     [InlineData(new[] { "init" }, new[] { "--domain", "--data" })]
     [InlineData(new[] { "mailbox" }, new[] { "add", "list", "remove" })]
-    [InlineData(new[] { "mailbox", "add" }, new[] { "--kind", "--data", "--password-stdin" })]
+    [InlineData(new[] { "mailbox", "add" }, new[] { "--kind", "--data", "--password-stdin", "--certificate" })]
     [InlineData(new[] { "mailbox", "list" }, new[] { "--data" })]
     [InlineData(new[] { "mailbox", "remove" }, new[] { "--data" })]
     [InlineData(new[] { "version" }, new string[0])]
@@ -43,6 +43,32 @@ public sealed class CliTests : IDisposable
         var (code, stdout, _) = await CaduceeProcess.RunAsync("version");
         Assert.Equal(0, code);
         Assert.StartsWith("caducee ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mailbox_add_registers_an_APP_boxs_certificate_subject_for_EXTERNAL_REQ16()
+    {
+        var data = Path.Combine(_dir.FullName, "data");
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("init", "--domain", "clinique.mssante.test", "--data", data)).ExitCode);
+        var pki = Caducee.Hosting.Pki.DemoPki.OpenOrCreate(Path.Combine(_dir.FullName, "pki"));
+        var subject = Caducee.Pki.NationalNames.Organisation("lis.clinique.mssante.test", "355555555500011", "CLINIQUE TEST", "Rhône (69)");
+        var cert = pki.Issue("lis", subject, Caducee.Pki.CertificateProfile.OrganisationClient);
+
+        var add = await CaduceeProcess.RunAsync("mailbox", "add", "lis@clinique.mssante.test", "--kind", "APP", "--certificate", cert.Certificate, "--data", data);
+        Assert.Equal(0, add.ExitCode);
+        Assert.Contains("Certificate subject for SASL EXTERNAL: CN=lis.clinique.mssante.test, OU=355555555500011, O=CLINIQUE TEST, ST=Rhône (69), C=FR", add.Stdout, StringComparison.Ordinal);
+        using (var storage = await Caducee.Hosting.NodeStorage.OpenAsync(data, default))
+        {
+            var found = await storage.Store.FindMailboxByCertificateSubjectAsync(Caducee.Core.Auth.CertificateIdentity.SubjectKey(subject), default);
+            Assert.Equal("lis@clinique.mssante.test", found?.Address.ToString());
+        }
+
+        var personal = await CaduceeProcess.RunAsync("mailbox", "add", "dr.x@clinique.mssante.test", "--kind", "PER", "--certificate", cert.Certificate, "--data", data);
+        Assert.Equal(2, personal.ExitCode);
+        Assert.Contains("--certificate is for APP boxes", personal.Stderr, StringComparison.Ordinal);
+        var unreadable = await CaduceeProcess.RunAsync("mailbox", "add", "lis2@clinique.mssante.test", "--kind", "APP", "--certificate", Path.Combine(_dir.FullName, "none.pem"), "--data", data);
+        Assert.Equal(2, unreadable.ExitCode);
+        Assert.Contains("cannot read a PEM certificate", unreadable.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

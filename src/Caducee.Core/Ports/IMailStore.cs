@@ -25,6 +25,12 @@ public interface IMailStore
 
     Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken);
 
+    /// <summary>Mailboxes whose owner id is <paramref name="ownerId"/> (an RPPS for PER and CAB, a structure id for ORG and APP), by address.</summary>
+    Task<IReadOnlyList<MailboxInfo>> ListMailboxesByOwnerAsync(string ownerId, CancellationToken cancellationToken);
+
+    /// <summary>The mailbox registered for a client certificate subject (APP boxes, REQ-16), compared without regard to ASCII case.</summary>
+    Task<MailboxInfo?> FindMailboxByCertificateSubjectAsync(string subject, CancellationToken cancellationToken);
+
     /// <summary>Moves a mailbox along its lifecycle (REQ-23); address and kind never change.</summary>
     Task<bool> SetMailboxStatusAsync(MailAddress address, MailboxStatus status, CancellationToken cancellationToken);
 

@@ -86,6 +86,25 @@ internal static class InitCommand
           "Annuaire": {
             "PublicationUrl": "",
             "PublicationInterval": "00:01:00"
+          },
+          // Submission and IMAP authentication (docs/adr/0005-authentication.md).
+          "Auth": {
+            // SASL PLAIN/LOGIN and IMAP LOGIN at all; false leaves EXTERNAL, XOAUTH2 and OAUTHBEARER only.
+            "PasswordMethods": true,
+            // REQ-15: PER boxes use a Pro Santé Connect token or a CPS certificate, not a password.
+            "PasswordForPer": false,
+            // SASL EXTERNAL with a TLS client certificate (CPS for PER boxes, organisation certificate for APP boxes).
+            "External": true,
+            // XOAUTH2 and OAUTHBEARER: the OpenID Connect issuer of access tokens (Pro Santé Connect). Empty Issuer: off.
+            "Oidc": {
+              "Issuer": "",
+              "Audience": "",
+              "Scope": "scope_all",
+              // The claim carrying the professional's idNatPS ("8" + RPPS).
+              "RppsClaim": "SubjectNameID",
+              // PEM bundle to verify the issuer's HTTPS certificate (default: Tls:TrustBundle).
+              "TrustBundle": ""
+            }
           }
         }
 

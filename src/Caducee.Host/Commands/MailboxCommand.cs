@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.CommandLine;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
 using Caducee.Hosting;
@@ -27,7 +28,8 @@ internal static class MailboxCommand
         var name = new Option<string?>("--name") { Description = "Display name, e.g. \"Dr Jean DUPONT\"." };
         var owner = new Option<string?>("--owner") { Description = "Owner identifier: the RPPS for PER/CAB, the structure id for ORG/APP." };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input instead of generating one." };
-        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, passwordStdin, data };
+        var certificate = new Option<string?>("--certificate") { Description = "APP boxes: the organisation certificate (PEM) whose subject logs in with SASL EXTERNAL (REQ-16)." };
+        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, passwordStdin, certificate, data };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             if (!MailAddress.TryParse(parse.GetValue(address), out var mail, out var error))
@@ -40,6 +42,27 @@ internal static class MailboxCommand
             {
                 await Console.Error.WriteLineAsync("error: --kind must be PER, ORG, APP or CAB").ConfigureAwait(false);
                 return 2;
+            }
+
+            string? certificateSubject = null;
+            if (parse.GetValue(certificate) is { } certificateFile)
+            {
+                if (mailboxKind != MailboxKind.App)
+                {
+                    await Console.Error.WriteLineAsync("error: --certificate is for APP boxes; personal boxes are reached by the RPPS in the CPS certificate (give it with --owner)").ConfigureAwait(false);
+                    return 2;
+                }
+
+                try
+                {
+                    using var cert = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificateFile, ct).ConfigureAwait(false));
+                    certificateSubject = CertificateIdentity.SubjectKey(cert.SubjectName);
+                }
+                catch (Exception ex) when (ex is CryptographicException or IOException)
+                {
+                    await Console.Error.WriteLineAsync($"error: --certificate: cannot read a PEM certificate from '{certificateFile}' ({ex.Message})").ConfigureAwait(false);
+                    return 2;
+                }
             }
 
             string password;
@@ -68,8 +91,12 @@ internal static class MailboxCommand
 
             try
             {
-                var created = await storage.Store.CreateMailboxAsync(new NewMailbox(mail, mailboxKind, parse.GetValue(name), parse.GetValue(owner), PasswordHasher.Hash(password), null), ct).ConfigureAwait(false);
+                var created = await storage.Store.CreateMailboxAsync(new NewMailbox(mail, mailboxKind, parse.GetValue(name), parse.GetValue(owner), PasswordHasher.Hash(password), certificateSubject), ct).ConfigureAwait(false);
                 Console.WriteLine($"Created {created.Kind.ToCode()} mailbox {created.Address}.");
+                if (certificateSubject is not null)
+                {
+                    Console.WriteLine($"Certificate subject for SASL EXTERNAL: {certificateSubject}");
+                }
             }
             catch (MailException ex) when (ex.Error == MailError.Exists)
             {

@@ -12,6 +12,7 @@ using Caducee.Annuaire.Model;
 using Caducee.Annuaire.Search;
 using Caducee.Annuaire.Store;
 using Caducee.Core.Auth;
+using Caducee.Core.Auth.Oidc;
 using Caducee.Core.Model;
 using Caducee.Core.Routing;
 using Caducee.Core.Security;
@@ -45,6 +46,11 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     public static readonly TimeSpan PublicationInterval = TimeSpan.FromSeconds(2);
 
     private const int DirectorySeed = 2026;
+
+    /// <summary>The test PSC's audience and scope, as the demo operators require them (Auth:Oidc:Audience, Auth:Oidc:Scope).</summary>
+    private const string PscAudience = "caducee-mssante";
+    private const string PscScope = "scope_all";
+    private const string PscClientId = "caducee-demo";
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
     private readonly AuthoritySettings _authoritySettings;
@@ -96,10 +102,22 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         var whitelistFile = Path.Combine(authorityDir, "listeblanchemssante.xml");
         await File.WriteAllBytesAsync(whitelistFile, WhitelistXml.Write(new WhitelistDocument(now, domains)), cancellationToken).ConfigureAwait(false);
         var annuaire = await EnsureDirectoryAsync(authorityDir, logger, cancellationToken).ConfigureAwait(false);
-        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl }, annuaire);
+        var pscSettings = new TestPscSettings(null, PscAudience, PscClientId, secrets.PasswordFor("psc-client:" + PscClientId), TimeSpan.FromMinutes(10));
+        var authoritySettings = new AuthoritySettings(authorityDir, new IPEndPoint(IPAddress.Loopback, ports[0]), new TlsFiles(authorityTls.Certificate, authorityTls.Key, null, null, pki.BundlePem), whitelistFile, pki.BundlePem, new Dictionary<string, string> { ["organisations.crl"] = pki.Crl }, annuaire, pscSettings);
         var authority = await AuthorityNode.StartAsync(authoritySettings, loggerFactory, cancellationToken).ConfigureAwait(false);
         var authorityUrl = $"https://127.0.0.1:{authority.Endpoints["https"]!.Port}";
         var doctors = PickDoctors(authority.Annuaire!, DemoPlan.Operators);
+        var psc = authority.Psc!;
+        foreach (var (doctor, _) in doctors)
+        {
+            // The demo's doctors can get Pro Santé Connect tokens from the test PSC (test-only passwords).
+            psc.RegisterProfessional(doctor.Rpps!, secrets.PasswordFor(PscPasswordKey(doctor.Rpps!)), doctor.GivenName, doctor.FamilyName);
+        }
+
+        var operatorAuth = new OperatorAuthSettings(
+            new AuthOptions { PasswordForPer = true }, // the demo keeps passwords for PER boxes so password-only clients work (REQ-15 says no in production)
+            new OidcOptions { Issuer = psc.Issuer, Audience = PscAudience, Scope = PscScope, RppsClaim = "SubjectNameID" },
+            pki.BundlePem);
 
         var operators = new List<OperatorNode>();
         var operatorJson = new List<DemoOperatorJson>();
@@ -134,7 +152,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     routes,
                     50L * 1024 * 1024,
                     TimeSpan.FromSeconds(20),
-                    new AnnuairePublicationSettings(new Uri(authorityUrl + "/fhir"), PublicationInterval));
+                    Publication: new AnnuairePublicationSettings(new Uri(authorityUrl + "/fhir"), PublicationInterval),
+                    Auth: operatorAuth);
                 var node = await OperatorNode.StartAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
                 operators.Add(node);
                 var mailboxes = await EnsureMailboxesAsync(node, plan, pki, secrets, cancellationToken).ConfigureAwait(false);
@@ -165,7 +184,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         }
 
         await secrets.SaveAsync(cancellationToken).ConfigureAwait(false);
-        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir", authorityUrl + "/api/annuaire", Path.Combine(authorityDir, DirectoryFilesFolder)), operatorJson);
+        var pscJson = new DemoPscJson(psc.Issuer, psc.Issuer + "/.well-known/openid-configuration", psc.Issuer + "/token", PscClientId, pscSettings.ClientSecret, "openid " + PscScope, PscAudience);
+        var json = new DemoJson(pki.BundlePem, new DemoAuthorityJson(authorityUrl, authorityUrl + "/listeblanchemssante.xml", authorityUrl + "/fhir", authorityUrl + "/api/annuaire", Path.Combine(authorityDir, DirectoryFilesFolder), pscJson), operatorJson);
         var environment = new DemoEnvironment(root, authority, operators, json, logger, authoritySettings, loggerFactory);
         await WritePrivateAsync(environment.DemoJsonPath, JsonSerializer.Serialize(json, s_json), cancellationToken).ConfigureAwait(false);
 
@@ -355,26 +375,34 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         {
             var address = MailAddress.Parse($"{m.LocalPart}@{plan.Domain}");
             var password = secrets.PasswordFor(address.ToString());
-            if (await node.Store.FindMailboxAsync(address, cancellationToken).ConfigureAwait(false) is null)
-            {
-                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.MailboxStructureId ?? plan.StructureId, PasswordHasher.Hash(password), null), cancellationToken).ConfigureAwait(false);
-            }
-
             CertificateFiles? cert = null;
+            string? certificateSubject = null;
             if (m.Kind == MailboxKind.Per)
             {
+                // A CPS-like certificate: serialNumber = "8" + RPPS maps it to the PER boxes of that RPPS (EXTERNAL, REQ-14).
                 cert = pki.Issue($"{plan.Name}-{m.LocalPart}", NationalNames.Professional(m.FirstName!, m.LastName!, m.Rpps!, plan.StructureId, plan.Organisation), CertificateProfile.PersonalClient, email: address.ToString());
             }
             else if (m.Kind == MailboxKind.App)
             {
-                cert = pki.Issue($"{plan.Name}-{m.LocalPart}", NationalNames.Organisation($"{m.LocalPart}.{plan.Domain}", plan.StructureId, plan.Organisation, plan.Department), CertificateProfile.OrganisationClient);
+                // An organisation certificate, registered as the APP box's certificate subject (EXTERNAL, REQ-16).
+                var subject = NationalNames.Organisation($"{m.LocalPart}.{plan.Domain}", plan.StructureId, plan.Organisation, plan.Department);
+                cert = pki.Issue($"{plan.Name}-{m.LocalPart}", subject, CertificateProfile.OrganisationClient);
+                certificateSubject = CertificateIdentity.SubjectKey(subject);
             }
 
-            result.Add(new DemoMailboxJson(address.ToString(), m.Kind.ToCode(), password, m.DisplayName, cert?.Certificate, cert?.Key, m.Rpps, m.Kind is MailboxKind.Org or MailboxKind.App ? plan.MailboxStructureId : null));
+            if (await node.Store.FindMailboxAsync(address, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.MailboxStructureId ?? plan.StructureId, PasswordHasher.Hash(password), certificateSubject), cancellationToken).ConfigureAwait(false);
+            }
+
+            var pscPassword = m.Rpps is null ? null : secrets.PasswordFor(PscPasswordKey(m.Rpps));
+            result.Add(new DemoMailboxJson(address.ToString(), m.Kind.ToCode(), password, m.DisplayName, cert?.Certificate, cert?.Key, m.Rpps, m.Kind is MailboxKind.Org or MailboxKind.App ? plan.MailboxStructureId : null, pscPassword));
         }
 
         return result;
     }
+
+    private static string PscPasswordKey(string rpps) => "psc:" + rpps;
 
     private static System.Security.Cryptography.X509Certificates.X500DistinguishedName OperatorDn(DemoOperatorPlan plan) =>
         NationalNames.Organisation("mx." + plan.Domain, plan.StructureId, plan.Organisation, plan.Department);

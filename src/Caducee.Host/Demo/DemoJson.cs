@@ -17,7 +17,21 @@ public sealed record DemoAuthorityJson(
     [property: JsonPropertyName("whitelist")] string Whitelist,
     [property: JsonPropertyName("fhir")] string Fhir,
     [property: JsonPropertyName("directory")] string Directory,
-    [property: JsonPropertyName("directoryFiles")] string DirectoryFiles);
+    [property: JsonPropertyName("directoryFiles")] string DirectoryFiles,
+    [property: JsonPropertyName("psc"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DemoPscJson? Psc = null);
+
+/// <summary>
+/// The authority's test Pro Santé Connect: what a script needs to get an access token (password grant:
+/// client id and secret, username = a PER mailbox's <c>rpps</c>, password = its <c>pscPassword</c>).
+/// </summary>
+public sealed record DemoPscJson(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("discovery")] string Discovery,
+    [property: JsonPropertyName("tokenEndpoint")] string TokenEndpoint,
+    [property: JsonPropertyName("clientId")] string ClientId,
+    [property: JsonPropertyName("clientSecret")] string ClientSecret,
+    [property: JsonPropertyName("scope")] string Scope,
+    [property: JsonPropertyName("audience")] string Audience);
 
 public sealed record DemoOperatorJson(
     [property: JsonPropertyName("name")] string Name,
@@ -41,4 +55,5 @@ public sealed record DemoMailboxJson(
     [property: JsonPropertyName("cert"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cert,
     [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key,
     [property: JsonPropertyName("rpps"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Rpps,
-    [property: JsonPropertyName("structureId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StructureId = null);
+    [property: JsonPropertyName("structureId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StructureId = null,
+    [property: JsonPropertyName("pscPassword"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PscPassword = null);

@@ -6,6 +6,7 @@ using Caducee.Hosting.Configuration;
 using Caducee.MsSante.Whitelist;
 using Caducee.Pki;
 using Caducee.Web;
+using Caducee.Web.TestPsc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,12 +18,13 @@ public sealed class AuthorityNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private AuthorityNode(WebApplication app, NodeEndpoints endpoints, AuthorityContent content, DirectoryStore? directory)
+    private AuthorityNode(WebApplication app, NodeEndpoints endpoints, AuthorityContent content, DirectoryStore? directory, TestProSanteConnect? psc)
     {
         _app = app;
         Annuaire = directory;
         Endpoints = endpoints;
         Content = content;
+        Psc = psc;
     }
 
     public NodeEndpoints Endpoints { get; }
@@ -31,6 +33,9 @@ public sealed class AuthorityNode : IAsyncDisposable
 
     /// <summary>The Annuaire Santé served at /fhir and /api/annuaire, when configured.</summary>
     public DirectoryStore? Annuaire { get; }
+
+    /// <summary>The test Pro Santé Connect served at /psc, when configured (<c>Psc:Enabled</c>).</summary>
+    public TestProSanteConnect? Psc { get; }
 
     public static async Task<AuthorityNode> StartAsync(AuthoritySettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -53,20 +58,46 @@ public sealed class AuthorityNode : IAsyncDisposable
         }
 
         var directory = settings.DirectoryDatabase is null ? null : DirectoryStore.Open(settings.DirectoryDatabase);
+        TestProSanteConnect? psc = null;
         try
         {
+            if (settings.Psc is { } p)
+            {
+                psc = TestProSanteConnect.Open(Path.Combine(settings.DataDir, "psc"), new TestPscOptions
+                {
+                    Audience = p.Audience,
+                    ClientId = p.ClientId,
+                    ClientSecret = p.ClientSecret,
+                    TokenLifetime = p.TokenLifetime,
+                    Scopes = p.Scopes ?? ["openid", "scope_all"],
+                });
+            }
+
             var endpoints = new NodeEndpoints();
             var builder = KestrelFactory.CreateBuilder(loggerFactory);
             var certificate = PemFiles.Load(settings.Tls.Certificate, settings.Tls.Key);
             builder.WebHost.ConfigureKestrel(k => KestrelFactory.Https(endpoints, k, settings.Https, certificate, trust.Intermediates));
             var app = builder.Build();
             app.MapAuthorityApi(content, directory, trust, Path.Combine(settings.DataDir, "extraction"));
+            if (psc is not null)
+            {
+                app.MapTestPsc(psc);
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new AuthorityNode(app, endpoints, content, directory);
+            if (psc is not null)
+            {
+                var bound = endpoints["https"]!;
+                var host = bound.Address.Equals(System.Net.IPAddress.Any) ? "localhost" : bound.Address.ToString();
+                psc.SetIssuer(settings.Psc!.Issuer ?? $"https://{host}:{bound.Port}/psc");
+            }
+
+            return new AuthorityNode(app, endpoints, content, directory, psc);
         }
         catch
         {
             directory?.Dispose();
+            psc?.Dispose();
             throw;
         }
     }
@@ -81,5 +112,6 @@ public sealed class AuthorityNode : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         Annuaire?.Dispose();
+        Psc?.Dispose();
     }
 }

@@ -2,6 +2,7 @@
 using System.Net.Security;
 using Caducee.Annuaire.Publishing;
 using Caducee.Core.Auth;
+using Caducee.Core.Auth.Oidc;
 using Caducee.Core.Policy;
 using Caducee.Core.Ports;
 using Caducee.Core.Routing;
@@ -33,10 +34,14 @@ public sealed class OperatorNode : IAsyncDisposable
     private readonly NodeStorage _storage;
     private readonly WhitelistSynchronizer _synchronizer;
     private readonly QueueSignal _signal;
+    private readonly OidcTokenValidator? _oidc;
+    private readonly HttpsDocumentSource? _issuerDocuments;
 
-    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal, MailboxPublisher? publisher)
+    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal, MailboxPublisher? publisher, OidcTokenValidator? oidc, HttpsDocumentSource? issuerDocuments)
     {
         Publisher = publisher;
+        _oidc = oidc;
+        _issuerDocuments = issuerDocuments;
         Settings = settings;
         _app = app;
         Endpoints = endpoints;
@@ -78,7 +83,24 @@ public sealed class OperatorNode : IAsyncDisposable
 
         bool IsLocal(string domain) => string.Equals(domain, settings.Domain, StringComparison.OrdinalIgnoreCase);
         var policy = new SmtpPolicyPipeline([new MsSanteTrustPolicy(whitelist, trust, IsLocal)]);
-        var auth = new AuthService(storage.Store, new LoginThrottle(clock, maxFailures: 5), new LoginThrottle(clock, maxFailures: 50));
+        var authSettings = settings.Auth ?? OperatorAuthSettings.Default;
+        HttpsDocumentSource? issuerDocuments = null;
+        OidcTokenValidator? oidc = null;
+        if (authSettings.Oidc is { } oidcOptions)
+        {
+            // The issuer's keys are fetched with a pinned bundle: its own (Auth:Oidc:TrustBundle) or the node's.
+            issuerDocuments = new HttpsDocumentSource(authSettings.OidcTrustBundle is { } b ? CertificateTrust.FromPemFile(b) : trust);
+            oidc = new OidcTokenValidator(oidcOptions, issuerDocuments, clock);
+        }
+
+        var auth = new AuthService(
+            new MailStoreAuthDirectory(storage.Store),
+            authSettings.Options,
+            new LoginThrottle(clock, maxFailures: 5),
+            new LoginThrottle(clock, maxFailures: 50),
+            clientTrust: trust,
+            revocation: null, // the CRL component plugs in here (IRevocationCheck) once it lands
+            oidc: oidc);
         var signal = new QueueSignal();
         var smtpServices = new SmtpServices(storage.Store, storage.Store, storage.Blobs, auth, policy, signal, clock, loggerFactory);
         var tls = new TlsPolicy();
@@ -110,7 +132,7 @@ public sealed class OperatorNode : IAsyncDisposable
                 MailboxPublisher.CreateHandler(trust, clientCertificate),
                 loggerFactory.CreateLogger<MailboxPublisher>())
             : null;
-        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal, publisher);
+        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal, publisher, oidc, issuerDocuments);
         node._background.Add(Task.Run(() => queue.RunAsync(node._stopping.Token), CancellationToken.None));
         node._background.Add(Task.Run(() => synchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
         if (publisher is not null)
@@ -135,6 +157,8 @@ public sealed class OperatorNode : IAsyncDisposable
         _synchronizer.Dispose();
         Publisher?.Dispose();
         _signal.Dispose();
+        _oidc?.Dispose();
+        _issuerDocuments?.Dispose();
         _storage.Dispose();
         _stopping.Dispose();
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Globalization;
 using System.Net;
+using Caducee.Core.Auth;
+using Caducee.Core.Auth.Oidc;
 using Caducee.Core.Routing;
 using Caducee.Primitives;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +28,23 @@ public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, I
 /// </summary>
 public sealed record AnnuairePublicationSettings(Uri Url, TimeSpan Interval);
 
+/// <summary>
+/// How an operator authenticates clients (<c>Auth:*</c>): which methods are on, and the OpenID Connect
+/// issuer of XOAUTH2/OAUTHBEARER tokens with the trust bundle pinned to fetch its keys (null: those
+/// mechanisms are off). See docs/adr/0005-authentication.md.
+/// </summary>
+public sealed record OperatorAuthSettings(AuthOptions Options, OidcOptions? Oidc, string? OidcTrustBundle)
+{
+    /// <summary>Production defaults: password methods on, but not for PER boxes (REQ-15); EXTERNAL on; no token issuer.</summary>
+    public static readonly OperatorAuthSettings Default = new(new AuthOptions(), null, null);
+}
+
+/// <summary>
+/// The authority's test Pro Santé Connect (<c>Psc:*</c>, MISSION §2 item 10): an OpenID Connect provider
+/// at <c>/psc</c> for the test professionals. <paramref name="Issuer"/> null: derived from the HTTPS listener.
+/// </summary>
+public sealed record TestPscSettings(string? Issuer, string Audience, string ClientId, string ClientSecret, TimeSpan TokenLifetime, IReadOnlyList<string>? Scopes = null);
+
 /// <summary>An operator node's settings, validated; <paramref name="Publication"/> is null when publishing is off.</summary>
 public sealed record OperatorSettings(
     string Name,
@@ -40,10 +59,11 @@ public sealed record OperatorSettings(
     IReadOnlyDictionary<string, Route> Routes,
     long MaxMessageSize,
     TimeSpan QueueRetryDelay,
-    AnnuairePublicationSettings? Publication = null);
+    AnnuairePublicationSettings? Publication = null,
+    OperatorAuthSettings? Auth = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
-public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null);
+public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null, TestPscSettings? Psc = null);
 
 /// <summary>
 /// Reads settings from configuration (JSON file, <c>CADUCEE__</c> environment variables, flags) and
@@ -116,7 +136,8 @@ public static class NodeSettings
             Routes: routes,
             MaxMessageSize: Size(c, "Limits:MaxMessageSize", 50L * 1024 * 1024),
             QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)),
-            Publication: Publication(c));
+            Publication: Publication(c),
+            Auth: Auth(c, baseDir));
     }
 
     /// <summary>
@@ -126,7 +147,7 @@ public static class NodeSettings
     private static AnnuairePublicationSettings? Publication(IConfiguration c)
     {
         var value = c["Annuaire:PublicationUrl"];
-        var enabled = Boolean(c, "Annuaire:Publish", fallback: !string.IsNullOrWhiteSpace(value));
+        var enabled = Bool(c, "Annuaire:Publish", fallback: !string.IsNullOrWhiteSpace(value));
         if (!enabled)
         {
             return null;
@@ -145,17 +166,35 @@ public static class NodeSettings
         return new AnnuairePublicationSettings(url, Duration(c, "Annuaire:PublicationInterval", TimeSpan.FromMinutes(1)));
     }
 
-    private static bool Boolean(IConfiguration c, string key, bool fallback)
+    /// <summary>The <c>Auth:*</c> keys of an operator.</summary>
+    public static OperatorAuthSettings Auth(IConfiguration c, string baseDir)
     {
-        var value = c[key];
-        if (string.IsNullOrWhiteSpace(value))
+        var options = new AuthOptions
         {
-            return fallback;
+            PasswordMethods = Bool(c, "Auth:PasswordMethods", true),
+            PasswordForPer = Bool(c, "Auth:PasswordForPer", false),
+            External = Bool(c, "Auth:External", true),
+        };
+        var issuer = c["Auth:Oidc:Issuer"];
+        if (string.IsNullOrWhiteSpace(issuer))
+        {
+            return new OperatorAuthSettings(options, null, null);
         }
 
-        return bool.TryParse(value.Trim(), out var b)
-            ? b
-            : throw new ConfigurationException(key, $"'{value}' is not a boolean", "true or false");
+        issuer = issuer.Trim();
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ConfigurationException("Auth:Oidc:Issuer", $"'{issuer}' is not an https URL", "the issuer identifier of the OpenID Connect provider, e.g. https://auth.esante.gouv.fr/auth/realms/esante-wallet");
+        }
+
+        var oidc = new OidcOptions
+        {
+            Issuer = issuer,
+            Audience = Required(c, "Auth:Oidc:Audience", "the audience (aud) the issuer puts in access tokens for this operator"),
+            Scope = c["Auth:Oidc:Scope"]?.Trim() ?? "scope_all",
+            RppsClaim = string.IsNullOrWhiteSpace(c["Auth:Oidc:RppsClaim"]) ? "SubjectNameID" : c["Auth:Oidc:RppsClaim"]!.Trim(),
+        };
+        return new OperatorAuthSettings(options, oidc, OptionalFile(c, "Auth:Oidc:TrustBundle", baseDir));
     }
 
     public static AuthoritySettings Authority(IConfiguration c, string baseDir)
@@ -168,7 +207,16 @@ public static class NodeSettings
             WhitelistFile: ExistingFile(c, "Authority:WhitelistFile", baseDir),
             CaBundle: ExistingFile(c, "Tls:TrustBundle", baseDir),
             CrlFiles: crls,
-            DirectoryDatabase: string.IsNullOrWhiteSpace(c["Authority:DirectoryDatabase"]) ? null : ResolvePath(baseDir, c["Authority:DirectoryDatabase"]!.Trim()));
+            DirectoryDatabase: string.IsNullOrWhiteSpace(c["Authority:DirectoryDatabase"]) ? null : ResolvePath(baseDir, c["Authority:DirectoryDatabase"]!.Trim()),
+            Psc: Bool(c, "Psc:Enabled", false)
+                ? new TestPscSettings(
+                    string.IsNullOrWhiteSpace(c["Psc:Issuer"]) ? null : c["Psc:Issuer"]!.Trim(),
+                    c["Psc:Audience"]?.Trim() ?? "caducee-mssante",
+                    c["Psc:ClientId"]?.Trim() ?? "caducee-test-client",
+                    Required(c, "Psc:ClientSecret", "the secret test clients present to the test PSC's token endpoint"),
+                    Duration(c, "Psc:TokenLifetime", TimeSpan.FromMinutes(10)),
+                    string.IsNullOrWhiteSpace(c["Psc:Scopes"]) ? null : c["Psc:Scopes"]!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                : null);
     }
 
     private static TlsFiles Tls(IConfiguration c, string baseDir, bool clientRequired) => new(
@@ -257,6 +305,19 @@ public static class NodeSettings
         return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n
             : throw new ConfigurationException(key, $"'{value}' is not a positive number of octets", "an integer, e.g. 52428800 for 50 MB");
+    }
+
+    private static bool Bool(IConfiguration c, string key, bool fallback)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return bool.TryParse(value.Trim(), out var b)
+            ? b
+            : throw new ConfigurationException(key, $"'{value}' is not a boolean", "true or false");
     }
 
     private static T Enum<T>(IConfiguration c, string key, T fallback)

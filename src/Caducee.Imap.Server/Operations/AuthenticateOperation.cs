@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Text;
+using Caducee.Core.Auth;
+using Caducee.Core.Auth.Sasl;
 using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
-/// <summary>AUTHENTICATE (RFC 9051 §6.2.2) with PLAIN (RFC 4616), with or without SASL-IR (RFC 4959).</summary>
+/// <summary>
+/// AUTHENTICATE (RFC 9051 §6.2.2), with or without an initial response (SASL-IR, RFC 4959): carries the
+/// shared auth component's exchange (PLAIN, EXTERNAL, XOAUTH2, OAUTHBEARER) as "+ " continuations.
+/// </summary>
 internal static class AuthenticateOperation
 {
     public static async ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
@@ -21,48 +26,51 @@ internal static class AuthenticateOperation
             return Dispatcher.Bad(session, request, "Syntax: AUTHENTICATE <mechanism> [initial-response]");
         }
 
-        var mechanism = request.Arguments[0].Text.ToUpperInvariant();
-        if (mechanism != "PLAIN")
+        var auth = session.Services.Auth;
+        var name = request.Arguments[0].Text.ToUpperInvariant();
+        var mechanism = auth.CreateMechanism(name, AuthProtocol.Imap);
+        if (mechanism is null)
         {
-            session.Out.Tagged(request.Tag, "NO", $"[CANNOT] Unsupported mechanism {mechanism}; use PLAIN");
+            session.Out.Tagged(request.Tag, "NO", $"[CANNOT] Unsupported mechanism {name}; use one of {string.Join(", ", auth.Mechanisms(AuthProtocol.Imap))}");
             return ImapAction.None;
         }
 
+        var exchange = new SaslExchange(auth, mechanism, new AuthContext(session.Remote?.Address, session.Tls?.PeerCertificate));
         if (request.Arguments.Count == 2)
         {
-            await ContinueAsync(session, request.Tag, mechanism, request.Arguments[1].Value, cancellationToken).ConfigureAwait(false);
+            await StepAsync(session, request.Tag, exchange, request.Arguments[1].Value, initial: true, cancellationToken).ConfigureAwait(false);
             return ImapAction.None;
         }
 
-        session.PendingSasl = (request.Tag, mechanism);
-        session.Out.Raw("+ \r\n");
+        Continue(session, request.Tag, exchange, exchange.InitialChallenge);
         return ImapAction.None;
     }
 
-    public static async Task ContinueAsync(ImapSession session, string tag, string mechanism, string response, CancellationToken cancellationToken)
+    /// <summary>Handles a response line to a "+" continuation.</summary>
+    public static Task ContinueAsync(ImapSession session, string tag, SaslExchange exchange, string line, CancellationToken cancellationToken) =>
+        StepAsync(session, tag, exchange, line, initial: false, cancellationToken);
+
+    private static async Task StepAsync(ImapSession session, string tag, SaslExchange exchange, string line, bool initial, CancellationToken cancellationToken)
     {
-        if (response == "*")
+        var outcome = SaslBase64.Decode(Encoding.ASCII.GetBytes(line), initial, out var decoded) switch
         {
-            session.Out.Tagged(tag, "BAD", "Authentication cancelled");
+            SaslLineKind.Cancel => exchange.Cancel(),
+            SaslLineKind.Invalid => SaslOutcome.From(AuthResult.Fail(AuthFailure.Malformed, "Invalid base64 in SASL response")),
+            _ => await exchange.RespondAsync(decoded, cancellationToken).ConfigureAwait(false),
+        };
+
+        if (outcome.Kind == SaslOutcomeKind.Challenge)
+        {
+            Continue(session, tag, exchange, outcome.Challenge);
             return;
         }
 
-        var bytes = new byte[(response.Length * 3 / 4) + 3];
-        if (!Convert.TryFromBase64String(response == "=" ? string.Empty : response, bytes, out var written))
-        {
-            session.Errors++;
-            session.Out.Tagged(tag, "BAD", "Invalid base64 in SASL response");
-            return;
-        }
+        LoginCompletion.Complete(session, tag, exchange.Mechanism, outcome.Result!);
+    }
 
-        var parts = Encoding.UTF8.GetString(bytes, 0, written).Split('\0');
-        if (parts.Length != 3 || parts[1].Length == 0 || (parts[0].Length > 0 && !string.Equals(parts[0], parts[1], StringComparison.OrdinalIgnoreCase)))
-        {
-            session.Errors++;
-            session.Out.Tagged(tag, "NO", "[AUTHENTICATIONFAILED] Malformed PLAIN response or authorization identity not allowed");
-            return;
-        }
-
-        await LoginCompletion.CompleteAsync(session, tag, parts[1], parts[2], mechanism, cancellationToken).ConfigureAwait(false);
+    private static void Continue(ImapSession session, string tag, SaslExchange exchange, byte[] challenge)
+    {
+        session.PendingSasl = (tag, exchange);
+        session.Out.Raw("+ " + SaslBase64.Encode(challenge) + "\r\n");
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Core.Auth.Sasl;
 using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Server.Session;
 
@@ -14,9 +15,15 @@ internal static class CapabilityOperation
             return "IMAP4rev1 STARTTLS LOGINDISABLED LITERAL+";
         }
 
-        return session.State is NotAuthenticated
-            ? "IMAP4rev1 AUTH=PLAIN SASL-IR LITERAL+"
-            : "IMAP4rev1 LITERAL+ UNSELECT";
+        if (session.State is not NotAuthenticated)
+        {
+            return "IMAP4rev1 LITERAL+ UNSELECT";
+        }
+
+        // The mechanisms follow the operator's configuration (REQ-15: password methods may be off).
+        var auth = session.Services.Auth;
+        var mechanisms = string.Concat(auth.Mechanisms(AuthProtocol.Imap).Select(m => " AUTH=" + m));
+        return "IMAP4rev1" + (auth.PasswordLoginAllowed ? string.Empty : " LOGINDISABLED") + mechanisms + " SASL-IR LITERAL+";
     }
 
     public static ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)

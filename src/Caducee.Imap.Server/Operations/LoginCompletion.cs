@@ -4,28 +4,26 @@ using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
-/// <summary>The end of LOGIN and AUTHENTICATE: one verification path through the shared auth component.</summary>
+/// <summary>The end of LOGIN and AUTHENTICATE: one way to log in or to answer a failure.</summary>
 internal static class LoginCompletion
 {
-    public static async Task CompleteAsync(ImapSession session, string tag, string user, string password, string mechanism, CancellationToken cancellationToken)
+    public static void Complete(ImapSession session, string tag, string mechanism, AuthResult result)
     {
-        var result = await session.Services.Auth.AuthenticatePasswordAsync(user, password, session.Remote?.Address, cancellationToken).ConfigureAwait(false);
         if (result.Principal is { } principal)
         {
-            session.State = new Authenticated(principal with { Mechanism = mechanism });
-            Log.AuthSucceeded(session.Logger, session.Id, principal.Mailbox.Address.ToString(), mechanism);
+            session.State = new Authenticated(principal);
+            Log.AuthSucceeded(session.Logger, session.Id, principal.Mailbox.Address.ToString(), principal.Mechanism);
             session.Out.Tagged(tag, "OK", $"[CAPABILITY {CapabilityOperation.Capabilities(session)}] Logged in");
             return;
         }
 
-        Log.AuthFailed(session.Logger, session.Id, user, result.Failure.ToString());
-        session.Errors++;
-        session.Out.Tagged(tag, "NO", result.Failure switch
+        Log.AuthFailed(session.Logger, session.Id, result.User ?? "-", mechanism + ": " + result.Reason);
+        if (result.Failure != AuthFailure.Cancelled)
         {
-            AuthFailure.LockedOut => "[UNAVAILABLE] Too many failed attempts; try again later",
-            AuthFailure.Unavailable => "[UNAVAILABLE] Temporary authentication failure; try again later",
-            AuthFailure.MailboxDisabled => "[AUTHORIZATIONFAILED] Mailbox suspended or closed",
-            _ => "[AUTHENTICATIONFAILED] Invalid credentials",
-        });
+            session.Errors++;
+        }
+
+        var (status, text) = ImapAuthReplies.For(result);
+        session.Out.Tagged(tag, status, text);
     }
 }

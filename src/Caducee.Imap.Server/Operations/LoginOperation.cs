@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Core.Auth.Sasl;
 using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
-/// <summary>LOGIN user password (RFC 9051 §6.2.3): refused before TLS (LOGINDISABLED, REQ-12).</summary>
+/// <summary>
+/// LOGIN user password (RFC 9051 §6.2.3): refused before TLS (LOGINDISABLED, REQ-12) and when the
+/// operator switched password methods off; PER boxes may be refused by the auth component (REQ-15).
+/// </summary>
 internal static class LoginOperation
 {
     public static async ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
@@ -20,7 +24,15 @@ internal static class LoginOperation
             return Dispatcher.Bad(session, request, "Syntax: LOGIN <user> <password>");
         }
 
-        await LoginCompletion.CompleteAsync(session, request.Tag, request.Arguments[0].Value, request.Arguments[1].Value, "LOGIN", cancellationToken).ConfigureAwait(false);
+        var auth = session.Services.Auth;
+        if (!auth.PasswordLoginAllowed)
+        {
+            session.Out.Tagged(request.Tag, "NO", $"[CANNOT] LOGIN is disabled at this operator: use AUTHENTICATE with {string.Join(", ", auth.Mechanisms(AuthProtocol.Imap))}");
+            return ImapAction.None;
+        }
+
+        var result = await auth.AuthenticatePasswordAsync(request.Arguments[0].Value, request.Arguments[1].Value, session.Remote?.Address, cancellationToken).ConfigureAwait(false);
+        LoginCompletion.Complete(session, request.Tag, "LOGIN", result);
         return ImapAction.None;
     }
 }

@@ -4,6 +4,8 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Caducee.Core.Auth.Sasl;
+using Caducee.Core.Policy;
 using Caducee.Core.Transport;
 using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Protocol.Responses;
@@ -52,14 +54,23 @@ internal sealed class ImapSession : IAsyncDisposable
 
     public ImapState State { get; set; } = new NotAuthenticated();
 
-    public bool IsTls { get; private set; }
+    public bool IsTls => Tls is not null;
+
+    /// <summary>TLS facts once STARTTLS or implicit TLS completed, with the client certificate if one was presented (SASL EXTERNAL).</summary>
+    public TlsInfo? Tls { get; private set; }
 
     public ImapWriter Out { get; } = new();
 
     public int Errors { get; set; }
 
-    /// <summary>An AUTHENTICATE waiting for the client's response line: its tag and mechanism.</summary>
-    public (string Tag, string Mechanism)? PendingSasl { get; set; }
+    /// <summary>An AUTHENTICATE waiting for the client's response line: its tag and exchange.</summary>
+    public (string Tag, SaslExchange Exchange)? PendingSasl { get; set; }
+
+    /// <summary>Longest SASL response line (bearer tokens are long; RFC 4954 uses 12,288 octets for SMTP).</summary>
+    public const int MaxSaslLine = 16 * 1024;
+
+    /// <summary>An oversized SASL response is being discarded up to its end of line.</summary>
+    private bool _drainingSasl;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -124,18 +135,46 @@ internal sealed class ImapSession : IAsyncDisposable
             var action = ImapAction.None;
             while (action == ImapAction.None)
             {
-                if (PendingSasl is { } sasl)
+                if (PendingSasl is not null || _drainingSasl)
                 {
                     var lf = buffer.PositionOf((byte)'\n');
                     if (lf is null)
                     {
+                        if (buffer.Length > MaxSaslLine && PendingSasl is { } big)
+                        {
+                            // Bounded: an oversized response ends the exchange; the rest of its line is discarded.
+                            PendingSasl = null;
+                            _drainingSasl = true;
+                            Errors++;
+                            Out.Tagged(big.Tag, "BAD", $"SASL response longer than {MaxSaslLine} octets");
+                        }
+
+                        if (_drainingSasl)
+                        {
+                            buffer = buffer.Slice(buffer.End);
+                        }
+
                         break;
                     }
 
                     var line = Encoding.ASCII.GetString(buffer.Slice(0, lf.Value)).TrimEnd('\r');
                     buffer = buffer.Slice(buffer.GetPosition(1, lf.Value));
+                    if (_drainingSasl)
+                    {
+                        _drainingSasl = false;
+                        continue;
+                    }
+
+                    var sasl = PendingSasl!.Value;
                     PendingSasl = null;
-                    await AuthenticateOperation.ContinueAsync(this, sasl.Tag, sasl.Mechanism, line, cancellationToken).ConfigureAwait(false);
+                    if (line.Length > MaxSaslLine)
+                    {
+                        Errors++;
+                        Out.Tagged(sasl.Tag, "BAD", $"SASL response longer than {MaxSaslLine} octets");
+                        continue;
+                    }
+
+                    await AuthenticateOperation.ContinueAsync(this, sasl.Tag, sasl.Exchange, line, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -195,7 +234,8 @@ internal sealed class ImapSession : IAsyncDisposable
 
     private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
-        var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: false);
+        // A client certificate is requested, never required: it serves SASL EXTERNAL (REQ-14, REQ-16).
+        var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: true);
         var (tls, error) = await _transport.UpgradeToTlsAsync(options, Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         if (tls is null)
         {
@@ -205,7 +245,7 @@ internal sealed class ImapSession : IAsyncDisposable
 
         Log.TlsEstablished(Logger, Id, tls.Protocol.ToString(), tls.CipherSuite);
         _receiver.Reset();
-        IsTls = true;
+        Tls = tls;
         return true;
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Text;
 using Caducee.Core.Auth;
+using Caducee.Core.Auth.Sasl;
 using Caducee.Core.Policy;
 using Caducee.Primitives;
 using Caducee.Smtp.Protocol.Commands;
@@ -9,8 +10,9 @@ using Caducee.Smtp.Server.Session;
 namespace Caducee.Smtp.Server.Handlers;
 
 /// <summary>
-/// AUTH (RFC 4954) on the submission listener, over TLS only (REQ-12): PLAIN (RFC 4616) and LOGIN,
-/// verified by the shared auth component, which throttles and locks out. Credentials are never logged.
+/// AUTH (RFC 4954) on the submission listener, over TLS only (REQ-12): carries the shared auth component's
+/// SASL exchange (PLAIN, LOGIN, EXTERNAL, XOAUTH2, OAUTHBEARER; <see cref="SaslExchange"/>) as 334 lines
+/// and maps its outcome to 235 or a failure reply (<see cref="AuthReplies"/>). Credentials are never logged.
 /// </summary>
 internal static class AuthHandler
 {
@@ -37,130 +39,68 @@ internal static class AuthHandler
             return false;
         }
 
-        switch (command.Mechanism)
+        var auth = session.Services.Auth;
+        var mechanism = auth.CreateMechanism(command.Mechanism, AuthProtocol.Smtp);
+        if (mechanism is null)
         {
-            case "PLAIN":
-                if (command.InitialResponse is null)
-                {
-                    session.Sasl = new SaslExchange("PLAIN");
-                    session.Reply(new SmtpReply(334, null, string.Empty));
-                    return true;
-                }
+            session.Errors++;
+            var offered = string.Join(", ", auth.Mechanisms(AuthProtocol.Smtp));
+            session.Reply(command.Mechanism is SaslMechanismNames.Plain or SaslMechanismNames.Login
+                ? new SmtpReply(534, "5.7.9", $"Password authentication is disabled at this operator; use one of {offered}")
+                : new SmtpReply(504, "5.5.4", $"Unrecognized authentication mechanism {command.Mechanism}; use one of {offered}"));
+            return false;
+        }
 
-                await FinishPlainAsync(session, command.InitialResponse, cancellationToken).ConfigureAwait(false);
+        var exchange = new SaslExchange(auth, mechanism, new AuthContext(session.Remote?.Address, session.Tls.PeerCertificate));
+        if (command.InitialResponse is null)
+        {
+            session.Sasl = exchange;
+            session.Reply(Challenge(exchange.InitialChallenge));
+            return true;
+        }
+
+        return await StepAsync(session, exchange, command.InitialResponse, initial: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles a SASL response line (the session is in SASL mode).</summary>
+    public static ValueTask<bool> ContinueAsync(SmtpSession session, string line, CancellationToken cancellationToken) =>
+        StepAsync(session, session.Sasl!, line, initial: false, cancellationToken);
+
+    private static async ValueTask<bool> StepAsync(SmtpSession session, SaslExchange exchange, string line, bool initial, CancellationToken cancellationToken)
+    {
+        var outcome = SaslBase64.Decode(Encoding.ASCII.GetBytes(line), initial, out var decoded) switch
+        {
+            SaslLineKind.Cancel => exchange.Cancel(),
+            SaslLineKind.Invalid => SaslOutcome.From(AuthResult.Fail(AuthFailure.Malformed, "Invalid base64 in SASL response")),
+            _ => await exchange.RespondAsync(decoded, cancellationToken).ConfigureAwait(false),
+        };
+
+        switch (outcome.Kind)
+        {
+            case SaslOutcomeKind.Challenge:
+                session.Sasl = exchange;
+                session.Reply(Challenge(outcome.Challenge));
                 return true;
-            case "LOGIN":
-                session.Sasl = new SaslExchange("LOGIN");
-                if (command.InitialResponse is not null)
-                {
-                    return await ContinueAsync(session, command.InitialResponse, cancellationToken).ConfigureAwait(false);
-                }
-
-                session.Reply(new SmtpReply(334, null, "VXNlcm5hbWU6")); // "Username:"
+            case SaslOutcomeKind.Succeeded:
+                session.Sasl = null;
+                var principal = outcome.Result!.Principal!;
+                session.Principal = principal;
+                Log.AuthSucceeded(session.Logger, session.Id, principal.Mailbox.Address.ToString(), principal.Mechanism);
+                session.Reply(new SmtpReply(235, "2.7.0", "Authentication successful"));
                 return true;
             default:
-                session.Errors++;
-                session.Reply(new SmtpReply(504, "5.5.4", $"Unrecognized authentication mechanism {command.Mechanism}; use PLAIN"));
+                session.Sasl = null;
+                var result = outcome.Result!;
+                Log.AuthFailed(session.Logger, session.Id, result.User ?? "-", exchange.Mechanism + ": " + result.Reason);
+                if (result.Failure != AuthFailure.Cancelled)
+                {
+                    session.Errors++;
+                }
+
+                session.Reply(AuthReplies.For(result));
                 return false;
         }
     }
 
-    /// <summary>Handles a SASL response line.</summary>
-    public static async ValueTask<bool> ContinueAsync(SmtpSession session, string line, CancellationToken cancellationToken)
-    {
-        var exchange = session.Sasl!;
-        if (line == "*")
-        {
-            session.Sasl = null;
-            session.Reply(new SmtpReply(501, "5.0.0", "Authentication cancelled"));
-            return false;
-        }
-
-        if (exchange.Mechanism == "PLAIN")
-        {
-            session.Sasl = null;
-            await FinishPlainAsync(session, line, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        if (!TryBase64(line, out var decoded))
-        {
-            session.Sasl = null;
-            session.Errors++;
-            session.Reply(new SmtpReply(501, "5.5.2", "Invalid base64 in SASL response"));
-            return false;
-        }
-
-        if (exchange.UserName is null)
-        {
-            exchange.UserName = Encoding.UTF8.GetString(decoded);
-            session.Reply(new SmtpReply(334, null, "UGFzc3dvcmQ6")); // "Password:"
-            return true;
-        }
-
-        session.Sasl = null;
-        await VerifyAsync(session, exchange.UserName, Encoding.UTF8.GetString(decoded), "LOGIN", cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    private static async Task FinishPlainAsync(SmtpSession session, string response, CancellationToken cancellationToken)
-    {
-        // message = [authzid] UTF8NUL authcid UTF8NUL passwd (RFC 4616 §2)
-        if (!TryBase64(response == "=" ? string.Empty : response, out var decoded))
-        {
-            session.Errors++;
-            session.Reply(new SmtpReply(501, "5.5.2", "Invalid base64 in SASL response"));
-            return;
-        }
-
-        var parts = Encoding.UTF8.GetString(decoded).Split('\0');
-        if (parts.Length != 3 || parts[1].Length == 0)
-        {
-            session.Errors++;
-            session.Reply(new SmtpReply(501, "5.5.2", "Malformed PLAIN response: expected authzid NUL authcid NUL password"));
-            return;
-        }
-
-        if (parts[0].Length > 0 && !string.Equals(parts[0], parts[1], StringComparison.OrdinalIgnoreCase))
-        {
-            session.Reply(new SmtpReply(535, "5.7.8", "Authorization identity must be empty or equal to the authentication identity"));
-            return;
-        }
-
-        await VerifyAsync(session, parts[1], parts[2], "PLAIN", cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task VerifyAsync(SmtpSession session, string user, string password, string mechanism, CancellationToken cancellationToken)
-    {
-        var result = await session.Services.Auth.AuthenticatePasswordAsync(user, password, session.Remote?.Address, cancellationToken).ConfigureAwait(false);
-        if (result.Principal is { } principal)
-        {
-            session.Principal = principal with { Mechanism = mechanism };
-            Log.AuthSucceeded(session.Logger, session.Id, principal.Mailbox.Address.ToString(), mechanism);
-            session.Reply(new SmtpReply(235, "2.7.0", "Authentication successful"));
-            return;
-        }
-
-        Log.AuthFailed(session.Logger, session.Id, user, result.Failure.ToString());
-        session.Errors++;
-        session.Reply(result.Failure switch
-        {
-            AuthFailure.LockedOut => new SmtpReply(454, "4.7.0", "Too many failed attempts; try again later"),
-            AuthFailure.Unavailable => new SmtpReply(454, "4.7.0", "Temporary authentication failure; try again later"),
-            AuthFailure.MailboxDisabled => new SmtpReply(535, "5.7.8", "Mailbox suspended or closed"),
-            _ => new SmtpReply(535, "5.7.8", "Authentication credentials invalid"),
-        });
-    }
-
-    private static bool TryBase64(string text, out byte[] bytes)
-    {
-        bytes = new byte[(text.Length * 3 / 4) + 3];
-        if (Convert.TryFromBase64String(text, bytes, out var written))
-        {
-            bytes = bytes[..written];
-            return true;
-        }
-
-        return false;
-    }
+    private static SmtpReply Challenge(byte[] challenge) => new(334, null, SaslBase64.Encode(challenge));
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Globalization;
+using Caducee.Core.Auth.Sasl;
 using Caducee.Core.Policy;
 using Caducee.Primitives;
 using Caducee.Smtp.Protocol.Commands;
@@ -40,7 +41,11 @@ internal static class HeloHandler
         else if (session.Options.Kind == SmtpListenerKind.Submission && session.Principal is null)
         {
             // REQ-12: AUTH is offered only once the channel is encrypted.
-            lines.Add("AUTH PLAIN LOGIN");
+            var mechanisms = session.Services.Auth.Mechanisms(AuthProtocol.Smtp);
+            if (mechanisms.Count > 0)
+            {
+                lines.Add("AUTH " + string.Join(' ', mechanisms));
+            }
         }
 
         session.Reply(new SmtpReply(250, null, lines));

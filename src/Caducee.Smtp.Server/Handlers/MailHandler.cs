@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Core.Model;
 using Caducee.Core.Policy;
 using Caducee.Primitives;
 using Caducee.Smtp.Protocol.Commands;
@@ -27,9 +28,23 @@ internal static class MailHandler
                 return false;
             }
 
-            if (command.Sender is null || !session.Principal.CanSendAs(command.Sender))
+            // Send-as (issue 5 point 4): the envelope sender must be a mailbox the principal owns or is
+            // delegated; the From header is not checked here (docs/adr/0005-authentication.md).
+            bool allowed;
+            try
             {
-                session.Reply(new SmtpReply(550, "5.7.1", $"Sender address {command.Sender?.ToString() ?? "<>"} is not a mailbox of {session.Principal.Mailbox.Address}"));
+                allowed = command.Sender is not null && await session.Services.Auth.MaySendAsAsync(session.Principal, command.Sender, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MailException)
+            {
+                session.Reply(SmtpErrorMapping.ToSmtpReply(MailError.Unavailable, "Cannot check the sender's mailbox now; try again later"));
+                return false;
+            }
+
+            if (!allowed)
+            {
+                Log.PolicyRefused(session.Logger, session.Id, "MAIL", 550, "5.7.1", "send-as refused");
+                session.Reply(new SmtpReply(550, "5.7.1", $"Sender address {command.Sender?.ToString() ?? "<>"} refused: {session.Principal.Mailbox.Address} may send only as mailboxes it owns or is delegated"));
                 return false;
             }
         }

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Security.Cryptography;
 using Caducee.Core.Auth;
+using Caducee.Core.Auth.Sasl;
 using Caducee.Core.Policy;
 using Caducee.Core.Transport;
 using Caducee.Primitives;
@@ -197,7 +198,7 @@ internal sealed class SmtpSession : IAsyncDisposable
 
                     _mode = Mode.Command;
                     Errors++;
-                    Reply(new SmtpReply(500, "5.5.2", $"Line too long (limit {Options.MaxCommandLine} octets)"));
+                    Reply(new SmtpReply(500, "5.5.2", $"Line too long (limit {Options.MaxCommandLine} octets, {Options.MaxAuthLine} for AUTH)"));
                     continue;
 
                 case Mode.Data:
@@ -214,7 +215,11 @@ internal sealed class SmtpSession : IAsyncDisposable
                     continue;
             }
 
-            var lineStatus = LineReader.TryReadLine(ref buffer, Options.MaxCommandLine, out var line);
+            // RFC 4954 §4: AUTH lines and SASL responses may reach 12,288 octets (bearer tokens are long).
+            var limit = _mode == Mode.Sasl || (Options.Kind == SmtpListenerKind.Submission && Principal is null)
+                ? Math.Max(Options.MaxCommandLine, Options.MaxAuthLine)
+                : Options.MaxCommandLine;
+            var lineStatus = LineReader.TryReadLine(ref buffer, limit, out var line);
             if (lineStatus == LineStatus.NeedMoreData)
             {
                 return (SessionAction.None, buffer);
@@ -222,6 +227,8 @@ internal sealed class SmtpSession : IAsyncDisposable
 
             if (lineStatus == LineStatus.TooLong)
             {
+                // An oversized SASL response ends the exchange; the drained line is answered 500.
+                Sasl = null;
                 _mode = Mode.DrainLine;
                 continue;
             }
@@ -346,7 +353,9 @@ internal sealed class SmtpSession : IAsyncDisposable
 
     private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
     {
-        var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: Options.Kind == SmtpListenerKind.Mx);
+        // A client certificate is requested on every listener: required on the MX (trust policy), optional
+        // on submission where it serves SASL EXTERNAL (REQ-14, REQ-16).
+        var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: true);
         var (tls, error) = await _transport.UpgradeToTlsAsync(options, Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         if (tls is null)
         {
