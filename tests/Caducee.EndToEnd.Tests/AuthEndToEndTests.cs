@@ -255,7 +255,7 @@ public sealed class AuthEndToEndTests(AuthFixture fixture) : IClassFixture<AuthF
             await imap.WriteLineAsync($"a LOGIN \"{per}\" \"{AuthFixture.PasswordOf(per)}\"");
             var login = (await imap.ReadUntilTaggedAsync("a"))[^1];
             Assert.StartsWith("a NO [CANNOT]", login, StringComparison.Ordinal);
-            Assert.Contains("Pro Santé Connect token", login, StringComparison.Ordinal);
+            Assert.Contains("Pro Sante Connect token", login, StringComparison.Ordinal); // IMAP texts are folded to ASCII until UTF8=ACCEPT (RFC 6855)
             // The same professional's PSC token opens the PER box at this operator too.
             await imap.WriteLineAsync($"b AUTHENTICATE XOAUTH2 {B64($"user={per}\u0001auth=Bearer {Token(Demo.Hospital.Mailboxes[0].Rpps!)}\u0001\u0001")}");
             Assert.StartsWith("b OK", (await imap.ReadUntilTaggedAsync("b"))[^1], StringComparison.Ordinal);
