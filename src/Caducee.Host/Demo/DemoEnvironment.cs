@@ -309,7 +309,13 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             var password = secrets.PasswordFor(address.ToString());
             if (await node.Store.FindMailboxAsync(address, cancellationToken).ConfigureAwait(false) is null)
             {
-                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.StructureId, PasswordHasher.Hash(password), null), cancellationToken).ConfigureAwait(false);
+                var owner = m.Rpps is not null ? PrincipalRef.Professional(m.Rpps) : PrincipalRef.Structure(plan.StructureId);
+                var mailbox = new NewMailbox(address, m.Kind, owner)
+                {
+                    Metadata = new MailboxMetadata(m.DisplayName, StructureId: plan.StructureId),
+                    PasswordHash = PasswordHasher.Hash(password),
+                };
+                await node.Store.CreateMailboxAsync(mailbox, cancellationToken).ConfigureAwait(false);
             }
 
             CertificateFiles? cert = null;

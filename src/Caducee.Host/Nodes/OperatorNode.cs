@@ -98,6 +98,8 @@ public sealed class OperatorNode : IAsyncDisposable
         var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal);
         node._background.Add(Task.Run(() => queue.RunAsync(node._stopping.Token), CancellationToken.None));
         node._background.Add(Task.Run(() => synchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        var maintenance = new StoreMaintenance(storage.Store, clock, loggerFactory.CreateLogger<StoreMaintenance>());
+        node._background.Add(Task.Run(() => maintenance.RunAsync(node._stopping.Token), CancellationToken.None));
         return node;
     }
 
@@ -114,7 +116,7 @@ public sealed class OperatorNode : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         _synchronizer.Dispose();
         _signal.Dispose();
-        _storage.Dispose();
+        await _storage.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 }
