@@ -164,6 +164,35 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_write_that_fails_within_a_group_commit_is_undone_alone()
+    {
+        var box = await NewBoxAsync("a");
+        await Store.CreateFolderAsync(box.Id, "Existe", null, Ct);
+        var events = new ConcurrentQueue<FolderChanged>();
+        using var subscription = Store.SubscribeMailbox(box.Id, events.Enqueue);
+
+        // Concurrent writes are committed together; every other one fails (Exists) inside the shared transaction.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await Store.CreateFolderAsync(box.Id, i % 2 == 0 ? "Existe" : $"Nouveau{i}/Sous", null, Ct);
+                return (MailError?)null;
+            }
+            catch (MailException ex)
+            {
+                return ex.Error;
+            }
+        })));
+        Assert.Equal(20, outcomes.Count(o => o == MailError.Exists));
+        Assert.Equal(20, outcomes.Count(o => o is null));
+        var names = (await Store.ListFoldersAsync(box.Id, Ct)).Select(f => f.Name).ToList();
+        Assert.Equal(20, names.Count(n => n.StartsWith("Nouveau", StringComparison.Ordinal) && n.EndsWith("/Sous", StringComparison.Ordinal)));
+        Assert.Equal(20, names.Count(n => n.StartsWith("Nouveau", StringComparison.Ordinal) && !n.Contains('/', StringComparison.Ordinal)));
+        Assert.Equal(40, events.Count); // only committed writes are announced (a parent and a child each)
+    }
+
+    [Fact]
     public async Task The_change_feed_tells_listeners_of_new_flag_and_expunge_changes()
     {
         var box = await NewBoxAsync("a");
