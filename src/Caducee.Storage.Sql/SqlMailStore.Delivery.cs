@@ -21,7 +21,7 @@ public partial class SqlMailStore
         }
 
         // Bytes first (fsynced), metadata second: a crash in between leaves an unreferenced blob, collected later.
-        var key = _keys.CurrentFor(await KeyDomainAsync(message, cancellationToken).ConfigureAwait(false));
+        var key = await CurrentKeyAsync(await KeyDomainAsync(message, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var views = ComputeViews(message.Content);
         var blobId = await _blobs.PutAsync(message.Content, key, cancellationToken).ConfigureAwait(false);
         var sealedViews = SealViews(key, blobId, views);

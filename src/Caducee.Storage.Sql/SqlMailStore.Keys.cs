@@ -62,6 +62,23 @@ public partial class SqlMailStore
             return 0;
         }, cancellationToken);
 
+    /// <summary>
+    /// The current data key of a domain; when this instance does not know it (the domain was added by another
+    /// process, e.g. the admin CLI), the keys are loaded again from the database first.
+    /// </summary>
+    private async Task<DataKey> CurrentKeyAsync(string domain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _keys.CurrentFor(domain);
+        }
+        catch (MailException ex) when (ex.Error == MailError.NotFound)
+        {
+            await LoadKeysAsync(cancellationToken).ConfigureAwait(false);
+            return _keys.CurrentFor(domain);
+        }
+    }
+
     /// <summary>Checks the master key, creates missing keys (naming, legacy, each domain's), installs them all.</summary>
     private Task LoadKeysAsync(CancellationToken cancellationToken) =>
         WriteAsync(async ctx =>

@@ -91,7 +91,7 @@ public partial class SqlMailStore
         }
 
         var domain = await DomainOfFolderAsync(folderId, cancellationToken).ConfigureAwait(false);
-        var key = _keys.CurrentFor(domain);
+        var key = await CurrentKeyAsync(domain, cancellationToken).ConfigureAwait(false);
         var prepared = new List<(AppendMessage Message, string BlobId, byte[] Views, DateTimeOffset? SentDate)>(messages.Count);
         foreach (var m in messages)
         {
@@ -589,7 +589,7 @@ public partial class SqlMailStore
     {
         var content = await _blobs.ReadAsync(blobId, cancellationToken).ConfigureAwait(false);
         var views = ComputeViews(content);
-        var key = _keys.CurrentFor(await DomainOfFolderAsync(folderId, cancellationToken).ConfigureAwait(false));
+        var key = await CurrentKeyAsync(await DomainOfFolderAsync(folderId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var sealedViews = SealViews(key, blobId, views);
         await WriteAsync(ctx => InsertViewsAsync(ctx, blobId, views.SentDate, sealedViews), cancellationToken).ConfigureAwait(false);
         return views;

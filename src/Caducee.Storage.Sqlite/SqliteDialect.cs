@@ -15,7 +15,9 @@ public sealed class SqliteDialect : SqlDialect
 {
     private readonly string _connectionString;
 
-    public SqliteDialect(string databasePath)
+    /// <param name="databasePath">The database file (created with its folder when absent).</param>
+    /// <param name="busyTimeout">How long a statement waits for another process's lock before failing as Temporary (default 30 s).</param>
+    public SqliteDialect(string databasePath, TimeSpan? busyTimeout = null)
     {
         DatabasePath = Path.GetFullPath(databasePath);
         try
@@ -32,7 +34,7 @@ public sealed class SqliteDialect : SqlDialect
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = (int)Math.Ceiling((busyTimeout ?? TimeSpan.FromSeconds(30)).TotalSeconds),
         }.ToString();
     }
 

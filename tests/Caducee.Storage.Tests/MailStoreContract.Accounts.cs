@@ -27,6 +27,24 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_domain_and_mailbox_added_by_another_process_take_mail_at_once()
+    {
+        // The admin CLI is another store instance over the same database.
+        var (cli, _) = await OpenAsync(Master);
+        MailboxInfo box;
+        await using (cli)
+        {
+            await cli.AddDomainAsync("nouveau.mssante.test", Ct);
+            box = await cli.CreateMailboxAsync(new NewMailbox(MailAddress.Parse("accueil@nouveau.mssante.test"), MailboxKind.Org, PrincipalRef.Structure("399999999900011")), Ct);
+        }
+
+        var delivered = await DeliverAsync(box, Message("bienvenue"));
+        Assert.True(delivered.Delivered);
+        var message = (await Store.GetMessagesAsync(delivered.FolderId, [delivered.Uid], withViews: true, Ct)).Single();
+        Assert.Equal("bienvenue", message.Views!.Subject);
+    }
+
+    [Fact]
     public async Task A_new_mailbox_has_the_special_use_folders_subscribed()
     {
         var box = await NewBoxAsync("jean.dupont");

@@ -92,6 +92,24 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task A_database_locked_by_another_process_is_a_temporary_failure_and_writes_resume_after()
+    {
+        var box = await NewBoxAsync("a");
+        var inbox = await FolderAsync(box);
+        await using var impatient = new SqlMailStore(new SqliteDialect(DatabasePath, busyTimeout: TimeSpan.FromSeconds(1)), Blobs, Store.Keys);
+        await using (var other = new SqliteConnection($"Data Source={DatabasePath}"))
+        {
+            await other.OpenAsync();
+            await using var tx = other.BeginTransaction(deferred: false); // another process holds the write lock
+            var ex = await Fails(MailError.Temporary, () => impatient.StoreFlagsAsync(inbox.Id, [1], FlagChange.Add(MessageFlags.Seen), null, Ct));
+            Assert.Contains("busy", ex.Message, StringComparison.Ordinal);
+        }
+
+        var appended = await impatient.AppendAsync(inbox.Id, [new AppendMessage(Message("après"))], Ct);
+        Assert.Equal([1L], appended.Uids);
+    }
+
+    [Fact]
     public async Task A_full_database_disk_is_a_temporary_failure_that_says_so_and_the_store_goes_on()
     {
         var box = await NewBoxAsync("a");
