@@ -15,6 +15,7 @@ internal static class Program
             ServeCommand.Create(),
             InitCommand.Create(),
             MailboxCommand.Create(),
+            StoreCommand.Create(),
             MimeCommand.Create(),
             DirectoryCommand.Create(),
             PkiCommand.Create(),

@@ -9,11 +9,14 @@ public sealed class DataLayout(string root)
     /// <summary>SQLite metadata: mailboxes, folders, messages, queue.</summary>
     public string Database => Path.Combine(Root, "caducee.db");
 
-    /// <summary>Encrypted message bytes.</summary>
+    /// <summary>Encrypted message bytes (content-addressed files, see docs/adr/0003-message-store.md).</summary>
     public string Blobs => Path.Combine(Root, "blobs");
 
-    /// <summary>The master key protecting message bytes at rest (0600).</summary>
+    /// <summary>The master key (0600): it wraps the per-domain data keys kept in the database (docs/keys.md).</summary>
     public string MasterKey => Path.Combine(Root, "keys", "master.key");
+
+    /// <summary>The next master key while a rotation is in progress.</summary>
+    public string PendingMasterKey => Path.Combine(Root, "keys", "master.key.new");
 
     /// <summary>The last good whitelist.</summary>
     public string WhitelistCache => Path.Combine(Root, "whitelist", "listeblanchemssante.xml");

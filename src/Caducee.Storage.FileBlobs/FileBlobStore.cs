@@ -1,47 +1,67 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using System.Security.Cryptography;
+using Caducee.Core.Crypto;
 using Caducee.Core.Ports;
 using Caducee.Primitives;
 
 namespace Caducee.Storage.FileBlobs;
 
 /// <summary>
-/// Message bytes in files, content-addressed by HMAC-SHA256 of the plaintext (one copy per content,
-/// whatever the number of recipients), encrypted with AES-256-GCM. Layout <c>root/ab/cd/&lt;id&gt;</c>.
-/// A put writes a temporary file, fsyncs it, renames it and fsyncs the directory: after
-/// <see cref="PutAsync"/> returns, the blob survives a crash.
+/// Message bytes in files, content-addressed by an HMAC of the plaintext under the keyring's naming key
+/// (one copy per content, whatever the number of recipients; names reveal nothing without the key),
+/// encrypted with AES-256-GCM under a per-domain data key. Layout <c>root/ab/cd/&lt;id&gt;</c>. A put writes
+/// a temporary file, fsyncs it, renames it and fsyncs the directory: after <see cref="PutAsync"/> returns,
+/// the blob survives a crash. Collection support (quarantine in <c>root/.trash</c>) follows
+/// docs/adr/0003-message-store.md.
 /// </summary>
-/// <remarks>File format: "CDB1" | nonce (12) | tag (16) | ciphertext. The blob id is the associated data.</remarks>
+/// <remarks>
+/// File formats: "CDB2" | key id (4, big-endian) | nonce (12) | tag (16) | ciphertext, the blob id and key id
+/// authenticated; and, read only, schema 1's "CDB1" | nonce | tag | ciphertext under the legacy key.
+/// </remarks>
 public sealed class FileBlobStore : IBlobStore
 {
-    private static readonly byte[] s_magic = "CDB1"u8.ToArray();
+    private static readonly byte[] s_magicV1 = "CDB1"u8.ToArray();
+    private static readonly byte[] s_magicV2 = "CDB2"u8.ToArray();
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const string TrashFolder = ".trash";
     private readonly string _root;
-    private readonly MasterKey _key;
+    private readonly Keyring _keys;
+    private readonly TimeProvider _clock;
 
-    public FileBlobStore(string root, MasterKey key)
+    public FileBlobStore(string root, Keyring keys, TimeProvider? clock = null)
     {
         _root = Path.GetFullPath(root);
-        _key = key;
+        _keys = keys;
+        _clock = clock ?? TimeProvider.System;
         Directory.CreateDirectory(_root);
     }
 
-    public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public async Task<string> PutAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken)
     {
-        var id = Convert.ToHexStringLower(HMACSHA256.HashData(_key.NamingKey, content.Span));
+        var id = _keys.NameOf(content.Span);
         var path = PathOf(id);
-        if (File.Exists(path))
+        try
         {
+            // Existing content: refresh its last-touched time with one syscall (utimensat), so a collector
+            // that picked it as a candidate sees it was wanted again (ADR 0003).
+            File.SetLastWriteTimeUtc(path, _clock.GetUtcNow().UtcDateTime);
             return id;
+        }
+        catch (FileNotFoundException)
+        {
+            // Absent: written below.
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Absent: written below.
         }
 
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var sealedBytes = Seal(id, content.Span);
         var temp = Path.Combine(directory, $".{id}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(directory);
+            var sealedBytes = Seal(id, key, content.Span);
             await using (var fs = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous }))
             {
                 await fs.WriteAsync(sealedBytes, cancellationToken).ConfigureAwait(false);
@@ -54,7 +74,12 @@ public sealed class FileBlobStore : IBlobStore
         catch (IOException ex)
         {
             TryDelete(temp);
-            throw new MailException(MailError.Temporary, "cannot write message data: " + ex.Message, ex);
+            throw DiskErrors.ToMailException(ex, "cannot write message data");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            TryDelete(temp);
+            throw new MailException(MailError.Temporary, "cannot write message data: permission denied on the blob folder", ex);
         }
 
         return id;
@@ -62,7 +87,7 @@ public sealed class FileBlobStore : IBlobStore
 
     public async Task<byte[]> ReadAsync(string blobId, CancellationToken cancellationToken)
     {
-        if (blobId.Length != 64 || !blobId.All(char.IsAsciiHexDigitLower))
+        if (!IsBlobId(blobId))
         {
             throw new MailException(MailError.InvalidData, "malformed blob id");
         }
@@ -80,61 +105,176 @@ public sealed class FileBlobStore : IBlobStore
         {
             throw new MailException(MailError.NotFound, "message data not found", ex);
         }
+        catch (IOException ex)
+        {
+            throw DiskErrors.ToMailException(ex, "cannot read message data");
+        }
 
         return Open(blobId, sealedBytes);
     }
 
-    private string PathOf(string id) => Path.Combine(_root, id[..2], id[2..4], id);
-
-    private byte[] Seal(string id, ReadOnlySpan<byte> plaintext)
+    public IEnumerable<string> ListUntouchedSince(DateTimeOffset before)
     {
-        var output = new byte[s_magic.Length + NonceSize + TagSize + plaintext.Length];
-        s_magic.CopyTo(output, 0);
-        var nonce = output.AsSpan(s_magic.Length, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        var tag = output.AsSpan(s_magic.Length + NonceSize, TagSize);
-        var ciphertext = output.AsSpan(s_magic.Length + NonceSize + TagSize);
-        using var aes = new AesGcm(_key.EncryptionKey, TagSize);
-        aes.Encrypt(nonce, plaintext, ciphertext, tag, System.Text.Encoding.ASCII.GetBytes(id));
+        // A crash in the middle of a collection may leave candidates aside: put them back first, the
+        // next pass decides again.
+        var trash = Path.Combine(_root, TrashFolder);
+        if (Directory.Exists(trash))
+        {
+            foreach (var file in Directory.EnumerateFiles(trash))
+            {
+                var id = Path.GetFileName(file);
+                if (IsBlobId(id))
+                {
+                    Restore(id);
+                }
+            }
+        }
+
+        foreach (var first in Directory.EnumerateDirectories(_root))
+        {
+            if (Path.GetFileName(first).Length != 2)
+            {
+                continue;
+            }
+
+            foreach (var second in Directory.EnumerateDirectories(first))
+            {
+                foreach (var file in Directory.EnumerateFiles(second))
+                {
+                    var id = Path.GetFileName(file);
+                    if (IsBlobId(id) && File.GetLastWriteTimeUtc(file) < before.UtcDateTime)
+                    {
+                        yield return id;
+                    }
+                }
+            }
+        }
+    }
+
+    public DateTimeOffset? Quarantine(string blobId)
+    {
+        var path = PathOf(blobId);
+        var trash = Path.Combine(_root, TrashFolder);
+        Directory.CreateDirectory(trash);
+        var aside = Path.Combine(trash, blobId);
+        try
+        {
+            File.Move(path, aside, overwrite: true);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        // rename(2) keeps the times: a touch that happened before the move shows here.
+        return new DateTimeOffset(File.GetLastWriteTimeUtc(aside), TimeSpan.Zero);
+    }
+
+    public void Restore(string blobId)
+    {
+        var aside = Path.Combine(_root, TrashFolder, blobId);
+        var path = PathOf(blobId);
+        if (File.Exists(path))
+        {
+            // A put wrote the content again meanwhile: that copy is as good.
+            TryDelete(aside);
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            File.Move(aside, path, overwrite: false);
+            NativeMethods.FsyncDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            TryDelete(aside);
+        }
+    }
+
+    public void Purge(string blobId) => TryDelete(Path.Combine(_root, TrashFolder, blobId));
+
+    public int DeleteStaleTemporaryFiles(DateTimeOffset before)
+    {
+        var deleted = 0;
+        foreach (var file in Directory.EnumerateFiles(_root, ".*.tmp", SearchOption.AllDirectories))
+        {
+            if (File.GetLastWriteTimeUtc(file) < before.UtcDateTime && TryDelete(file))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The path of a blob (for tests that look at the bytes on disk).</summary>
+    public string PathOf(string id) => Path.Combine(_root, id[..2], id[2..4], id);
+
+    private static bool IsBlobId(string id) => id.Length == 64 && id.All(char.IsAsciiHexDigitLower);
+
+    private static byte[] Seal(string id, DataKey key, ReadOnlySpan<byte> plaintext)
+    {
+        var body = Keyring.Seal(key, plaintext, System.Text.Encoding.ASCII.GetBytes(id));
+        var output = new byte[s_magicV2.Length + body.Length];
+        s_magicV2.CopyTo(output, 0);
+        body.CopyTo(output, s_magicV2.Length);
         return output;
     }
 
     private byte[] Open(string id, byte[] sealedBytes)
     {
-        var header = s_magic.Length + NonceSize + TagSize;
-        if (sealedBytes.Length < header || !sealedBytes.AsSpan(0, s_magic.Length).SequenceEqual(s_magic))
+        var associated = System.Text.Encoding.ASCII.GetBytes(id);
+        if (sealedBytes.AsSpan().StartsWith(s_magicV2))
         {
-            throw new MailException(MailError.InvalidData, "message data is not in the expected format");
+            return _keys.Open(sealedBytes.AsSpan(s_magicV2.Length), associated);
         }
 
-        var plaintext = new byte[sealedBytes.Length - header];
-        using var aes = new AesGcm(_key.EncryptionKey, TagSize);
-        try
+        var header = s_magicV1.Length + NonceSize + TagSize;
+        if (sealedBytes.Length >= header && sealedBytes.AsSpan().StartsWith(s_magicV1))
         {
-            aes.Decrypt(
-                sealedBytes.AsSpan(s_magic.Length, NonceSize),
+            return _keys.OpenLegacy(
+                sealedBytes.AsSpan(s_magicV1.Length, NonceSize),
+                sealedBytes.AsSpan(s_magicV1.Length + NonceSize, TagSize),
                 sealedBytes.AsSpan(header),
-                sealedBytes.AsSpan(s_magic.Length + NonceSize, TagSize),
-                plaintext,
-                System.Text.Encoding.ASCII.GetBytes(id));
-        }
-        catch (AuthenticationTagMismatchException ex)
-        {
-            throw new MailException(MailError.InvalidData, "message data failed its integrity check (wrong key or tampering)", ex);
+                associated);
         }
 
-        return plaintext;
+        throw new MailException(MailError.InvalidData, "message data is not in the expected format");
     }
 
-    private static void TryDelete(string path)
+    private static bool TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return true;
         }
         catch (IOException)
         {
-            // Best effort: a leftover temporary file is collected later.
+            // Best effort: a leftover file is collected later.
+            return false;
         }
     }
+}
+
+/// <summary>Maps I/O failures to the closed error list: a full disk is temporary and says so.</summary>
+public static class DiskErrors
+{
+    private const int ENOSPC = 28;
+    private const int EDQUOT = 122;
+
+    /// <summary>True when <paramref name="ex"/> reports no space left (ENOSPC) or a file-system quota (EDQUOT).</summary>
+    public static bool IsDiskFull(IOException ex) =>
+        ex.HResult is ENOSPC or EDQUOT || (ex.HResult & 0xFFFF) is 0x70 or 0x27; // Windows: ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL
+
+    public static MailException ToMailException(IOException ex, string what) =>
+        IsDiskFull(ex)
+            ? new MailException(MailError.Temporary, $"{what}: disk full; free space on the data volume", ex)
+            : new MailException(MailError.Temporary, $"{what}: {ex.Message}", ex);
 }

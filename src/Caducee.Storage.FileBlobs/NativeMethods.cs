@@ -46,3 +46,17 @@ internal static class NativeMethods
         }
     }
 }
+
+/// <summary>Durable file operations for key and blob files (fsync of directories after renames).</summary>
+public static class DurableFiles
+{
+    /// <summary>Flushes a directory entry to disk, so a rename or creation in it survives a crash.</summary>
+    public static void FsyncDirectory(string directory) => NativeMethods.FsyncDirectory(directory);
+
+    /// <summary>Atomically replaces <paramref name="destination"/> by <paramref name="source"/> and makes the rename durable.</summary>
+    public static void Replace(string source, string destination)
+    {
+        File.Move(source, destination, overwrite: true);
+        FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+    }
+}

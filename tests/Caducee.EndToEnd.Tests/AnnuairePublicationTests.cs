@@ -175,7 +175,7 @@ public sealed partial class AnnuairePublicationTests(DemoFixture demo) : IClassF
         await demo.Demo.StopAuthorityAsync();
         try
         {
-            await node.Store.CreateMailboxAsync(new NewMailbox(address, MailboxKind.Per, "Dr Retry", rpps, PasswordHasher.Hash("mot de passe de test"), null), CancellationToken.None);
+            await node.Store.CreateMailboxAsync(new NewMailbox(address, MailboxKind.Per, PrincipalRef.Professional(rpps)) { Metadata = new MailboxMetadata("Dr Retry"), PasswordHash = PasswordHasher.Hash("mot de passe de test") }, CancellationToken.None);
             node.Publisher!.Signal();
             var deadline = DateTime.UtcNow + s_publishWithin;
             while (!demo.Logs.Lines.Any(l => l.Contains("[5003]", StringComparison.Ordinal) && l.Contains(address.ToString(), StringComparison.Ordinal)))

@@ -11,14 +11,20 @@ public sealed class CliTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Theory]
-    [InlineData(new string[0], new[] { "demo", "serve", "init", "mailbox", "mime", "directory", "version" })]
+    [InlineData(new string[0], new[] { "demo", "serve", "init", "mailbox", "store", "mime", "directory", "version" })]
     [InlineData(new[] { "demo" }, new[] { "--data", "--base-port" })]
     [InlineData(new[] { "serve" }, new[] { "--config", "--data" })]
     [InlineData(new[] { "init" }, new[] { "--domain", "--data" })]
     [InlineData(new[] { "mailbox" }, new[] { "add", "list", "remove" })]
-    [InlineData(new[] { "mailbox", "add" }, new[] { "--kind", "--data", "--password-stdin", "--certificate" })]
+    [InlineData(new[] { "mailbox", "add" }, new[] { "--kind", "--owner", "--owner-kind", "--data", "--password-stdin", "--certificate" })]
     [InlineData(new[] { "mailbox", "list" }, new[] { "--data" })]
     [InlineData(new[] { "mailbox", "remove" }, new[] { "--data" })]
+    [InlineData(new[] { "store" }, new[] { "migrate", "domain", "rotate-key", "rotate-master-key", "collect" })]
+    [InlineData(new[] { "store", "migrate" }, new[] { "--data" })]
+    [InlineData(new[] { "store", "domain" }, new[] { "--retention-days", "--quota-storage", "--quota-messages", "--data" })]
+    [InlineData(new[] { "store", "rotate-key" }, new[] { "--domain", "--data" })]
+    [InlineData(new[] { "store", "rotate-master-key" }, new[] { "--data" })]
+    [InlineData(new[] { "store", "collect" }, new[] { "--grace-hours", "--data" })]
     [InlineData(new[] { "version" }, new string[0])]
     [InlineData(new[] { "mime", "inspect" }, new[] { "--json" })]
     [InlineData(new[] { "directory" }, new[] { "import", "generate", "search", "export" })]
@@ -54,16 +60,16 @@ public sealed class CliTests : IDisposable
         var subject = Caducee.Pki.NationalNames.Organisation("lis.clinique.mssante.test", "355555555500011", "CLINIQUE TEST", "Rhône (69)");
         var cert = pki.Issue("lis", subject, Caducee.Pki.CertificateProfile.OrganisationClient);
 
-        var add = await CaduceeProcess.RunAsync("mailbox", "add", "lis@clinique.mssante.test", "--kind", "APP", "--certificate", cert.Certificate, "--data", data);
+        var add = await CaduceeProcess.RunAsync("mailbox", "add", "lis@clinique.mssante.test", "--kind", "APP", "--owner", "355555555500011", "--certificate", cert.Certificate, "--data", data);
         Assert.Equal(0, add.ExitCode);
         Assert.Contains("Certificate subject for SASL EXTERNAL: CN=lis.clinique.mssante.test, OU=355555555500011, O=CLINIQUE TEST, ST=Rhône (69), C=FR", add.Stdout, StringComparison.Ordinal);
         using (var storage = await Caducee.Hosting.NodeStorage.OpenAsync(data, default))
         {
-            var found = await storage.Store.FindMailboxByCertificateSubjectAsync(Caducee.Core.Auth.CertificateIdentity.SubjectKey(subject), default);
+            var found = await storage.Store.FindMailboxByCertificateAsync(Caducee.Core.Auth.CertificateIdentity.SubjectKey(subject), default);
             Assert.Equal("lis@clinique.mssante.test", found?.Address.ToString());
         }
 
-        var personal = await CaduceeProcess.RunAsync("mailbox", "add", "dr.x@clinique.mssante.test", "--kind", "PER", "--certificate", cert.Certificate, "--data", data);
+        var personal = await CaduceeProcess.RunAsync("mailbox", "add", "dr.x@clinique.mssante.test", "--kind", "PER", "--owner", "10101010101", "--certificate", cert.Certificate, "--data", data);
         Assert.Equal(2, personal.ExitCode);
         Assert.Contains("--certificate is for APP boxes", personal.Stderr, StringComparison.Ordinal);
         var unreadable = await CaduceeProcess.RunAsync("mailbox", "add", "lis2@clinique.mssante.test", "--kind", "APP", "--certificate", Path.Combine(_dir.FullName, "none.pem"), "--data", data);
@@ -80,10 +86,16 @@ public sealed class CliTests : IDisposable
         Assert.True(File.Exists(Path.Combine(data, "caducee.json")));
         Assert.True(File.Exists(Path.Combine(data, "caducee.db")));
 
-        var add = await CaduceeProcess.RunAsync("mailbox", "add", "dr.petit@clinique.mssante.test", "--kind", "PER", "--name", "Dr Paul PETIT", "--data", data);
+        var add = await CaduceeProcess.RunAsync("mailbox", "add", "dr.petit@clinique.mssante.test", "--kind", "PER", "--owner", "10100000099", "--name", "Dr Paul PETIT", "--data", data);
         Assert.Equal(0, add.ExitCode);
         Assert.Contains("Password (shown once): ", add.Stdout, StringComparison.Ordinal);
-        Assert.Equal(1, (await CaduceeProcess.RunAsync("mailbox", "add", "dr.petit@clinique.mssante.test", "--kind", "ORG", "--data", data)).ExitCode);
+        Assert.Equal(1, (await CaduceeProcess.RunAsync("mailbox", "add", "dr.petit@clinique.mssante.test", "--kind", "ORG", "--owner", "312345678900018", "--data", data)).ExitCode);
+        var wrongOwner = await CaduceeProcess.RunAsync("mailbox", "add", "secretariat@clinique.mssante.test", "--kind", "ORG", "--owner", "10100000099", "--owner-kind", "professional", "--data", data);
+        Assert.Equal(2, wrongOwner.ExitCode);
+        Assert.Contains("REQ-20", wrongOwner.Stderr, StringComparison.Ordinal);
+        var noOwner = await CaduceeProcess.RunAsync("mailbox", "add", "secretariat@clinique.mssante.test", "--kind", "ORG", "--data", data);
+        Assert.Equal(2, noOwner.ExitCode);
+        Assert.Contains("--owner is required", noOwner.Stderr, StringComparison.Ordinal);
 
         var list = await CaduceeProcess.RunAsync("mailbox", "list", "--data", data);
         Assert.Contains("dr.petit@clinique.mssante.test", list.Stdout, StringComparison.Ordinal);
@@ -103,11 +115,64 @@ public sealed class CliTests : IDisposable
         var badAddress = await CaduceeProcess.RunAsync("mailbox", "add", "not-an-address", "--data", data);
         Assert.Equal(2, badAddress.ExitCode);
         Assert.Contains("expected local-part@domain", badAddress.Stderr, StringComparison.Ordinal);
-        var unknownDomain = await CaduceeProcess.RunAsync("mailbox", "add", "a@nowhere.mssante.test", "--data", data);
+        var unknownDomain = await CaduceeProcess.RunAsync("mailbox", "add", "a@nowhere.mssante.test", "--owner", "10100000099", "--data", data);
         Assert.Equal(2, unknownDomain.ExitCode);
         Assert.Contains("run 'caducee init --domain nowhere.mssante.test", unknownDomain.Stderr, StringComparison.Ordinal);
         var badKind = await CaduceeProcess.RunAsync("mailbox", "add", "a@b.fr", "--kind", "XYZ", "--data", data);
         Assert.NotEqual(0, badKind.ExitCode);
+    }
+
+    [Fact]
+    public async Task Store_verbs_migrate_set_retention_rotate_keys_and_collect_issue4()
+    {
+        var data = Path.Combine(_dir.FullName, "store");
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("init", "--domain", "clinique.mssante.test", "--data", data)).ExitCode);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "add", "accueil@clinique.mssante.test", "--kind", "ORG", "--owner", "312345678900018", "--data", data)).ExitCode);
+
+        var migrate = await CaduceeProcess.RunAsync("store", "migrate", "--data", data);
+        Assert.Equal(0, migrate.ExitCode);
+        Assert.Contains("Schema version 2 (up to date)", migrate.Stdout, StringComparison.Ordinal);
+
+        var domain = await CaduceeProcess.RunAsync("store", "domain", "clinique.mssante.test", "--retention-days", "3650", "--quota-storage", "1000000000", "--data", data);
+        Assert.Equal(0, domain.ExitCode);
+        Assert.Contains("retention 3650 days, default quota 1000000000 bytes and none", domain.Stdout, StringComparison.Ordinal);
+        var badValue = await CaduceeProcess.RunAsync("store", "domain", "clinique.mssante.test", "--retention-days", "forever", "--data", data);
+        Assert.Equal(2, badValue.ExitCode);
+        Assert.Contains("expected a positive whole number or \"none\"", badValue.Stderr, StringComparison.Ordinal);
+
+        var rotate = await CaduceeProcess.RunAsync("store", "rotate-key", "--domain", "clinique.mssante.test", "--data", data);
+        Assert.Equal(0, rotate.ExitCode);
+        Assert.Contains("now encrypts new content with data key", rotate.Stdout, StringComparison.Ordinal);
+        var unknown = await CaduceeProcess.RunAsync("store", "rotate-key", "--domain", "nowhere.mssante.test", "--data", data);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("not hosted", unknown.Stderr, StringComparison.Ordinal);
+
+        var keyFile = Path.Combine(data, "keys", "master.key");
+        var oldKey = await File.ReadAllBytesAsync(keyFile);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("store", "rotate-master-key", "--data", data)).ExitCode);
+        var newKey = await File.ReadAllBytesAsync(keyFile);
+        Assert.NotEqual(oldKey, newKey);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.Contains("accueil@clinique.mssante.test", (await CaduceeProcess.RunAsync("mailbox", "list", "--data", data)).Stdout, StringComparison.Ordinal);
+
+        // A rotation interrupted after its commit (new key still beside the old one) is finished at the next open.
+        File.Move(keyFile, keyFile + ".new");
+        await File.WriteAllBytesAsync(keyFile, oldKey);
+        var recovered = await CaduceeProcess.RunAsync("mailbox", "list", "--data", data);
+        Assert.True(recovered.ExitCode == 0, recovered.Stderr);
+        Assert.Equal(newKey, await File.ReadAllBytesAsync(keyFile));
+        Assert.False(File.Exists(keyFile + ".new"));
+
+        // A wrong master key is refused with a clear message, nothing is touched.
+        await File.WriteAllBytesAsync(keyFile, oldKey);
+        var wrong = await CaduceeProcess.RunAsync("mailbox", "list", "--data", data);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("master key does not match", wrong.Stderr, StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(keyFile, newKey);
+
+        var collect = await CaduceeProcess.RunAsync("store", "collect", "--data", data);
+        Assert.Equal(0, collect.ExitCode);
+        Assert.Contains("Retention: 0 message(s) expunged. Blobs: 0 examined", collect.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,9 +45,9 @@ public interface IPublishableMailboxSource
 }
 
 /// <summary>
-/// <see cref="IPublishableMailboxSource"/> over the message store's mailbox list (<see cref="IMailStore.ListMailboxesAsync"/>):
-/// kind, status, owner id; the display name is the description of ORG and APP boxes. The store does not
-/// hold liste rouge, service or responsible yet: they are published empty (false) until it does.
+/// <see cref="IPublishableMailboxSource"/> over the message store's mailboxes (<see cref="IAccountStore.ListMailboxesAsync"/>):
+/// kind, status, owner, and the directory metadata the store keeps (description, service de rattachement,
+/// responsable, liste rouge; REQ-21, REQ-24). ORG and APP boxes without a description use their display name.
 /// </summary>
 public sealed class MailStoreMailboxSource(IMailStore store) : IPublishableMailboxSource
 {
@@ -73,7 +73,17 @@ public sealed class MailStoreMailboxSource(IMailStore store) : IPublishableMailb
             _ => PublishableStatus.Closed,
         };
         var structureBox = type is MailboxType.Org or MailboxType.App;
-        return new PublishableMailbox(m.Address.ToString(), type, string.IsNullOrWhiteSpace(m.OwnerId) ? null : m.OwnerId.Trim(), m.DisplayName,
-            Description: structureBox ? m.DisplayName : null, Status: status);
+        var meta = m.Metadata;
+        var owner = m.Owner?.NationalId ?? m.OwnerId;
+        return new PublishableMailbox(
+            m.Address.ToString(),
+            type,
+            string.IsNullOrWhiteSpace(owner) ? null : owner.Trim(),
+            meta.DisplayName ?? m.DisplayName,
+            Description: meta.Description ?? (structureBox ? meta.DisplayName ?? m.DisplayName : null),
+            Service: meta.Service,
+            Responsible: meta.Responsible,
+            ListeRouge: meta.ListeRouge,
+            Status: status);
     }
 }

@@ -18,12 +18,12 @@ public enum NotifyOn
 public sealed record OutboundRecipient(MailAddress Address, NotifyOn Notify, string? OriginalRecipient);
 
 /// <summary>
-/// A message accepted from SMTP: the blob (already durable), the local mailboxes it is delivered to
-/// now, and the remote recipients it is queued for. Accepting is one atomic, durable step.
+/// A message accepted from SMTP: its bytes exactly as received (the store writes them once, whatever the
+/// number of recipients), the local mailboxes it is delivered to now (their INBOX), and the remote
+/// recipients it is queued for. Accepting is one atomic, durable step.
 /// </summary>
 public sealed record AcceptedMessage(
-    string BlobId,
-    long Size,
+    ReadOnlyMemory<byte> Content,
     DateTimeOffset ReceivedAt,
     MailAddress? Sender,
     IReadOnlyList<long> LocalMailboxIds,
@@ -31,5 +31,18 @@ public sealed record AcceptedMessage(
     string? EnvelopeId,
     bool ReturnFullMessage);
 
-/// <summary>The outcome of accepting: the queue id (for the 250 reply and traces).</summary>
-public sealed record AcceptResult(string QueueId);
+/// <summary>
+/// The outcome for one local recipient: delivered (folder and UID) or refused with a closed error
+/// (<see cref="MailError.OverQuota"/>, <see cref="MailError.MailboxDisabled"/>, <see cref="MailError.NotFound"/>)
+/// and a text for the DSN. A refused recipient must be bounced by the caller, never dropped.
+/// </summary>
+public sealed record LocalDelivery(long MailboxId, MailError? Refusal, string? Reason, long FolderId, long Uid)
+{
+    public bool Delivered => Refusal is null;
+}
+
+/// <summary>The outcome of accepting: the queue id (for the 250 reply and traces), the blob id and each local recipient's fate.</summary>
+public sealed record AcceptResult(string QueueId, string BlobId, IReadOnlyList<LocalDelivery> Local)
+{
+    public bool AllLocalDelivered => Local.All(l => l.Delivered);
+}

@@ -16,7 +16,7 @@ public enum MailboxKind
     Cab,
 }
 
-/// <summary>Lifecycle of a mailbox (REQ-23).</summary>
+/// <summary>Lifecycle of a mailbox (REQ-23): active → suspended → closed; suspended → active; closed is final.</summary>
 public enum MailboxStatus
 {
     Active,
@@ -24,7 +24,46 @@ public enum MailboxStatus
     Closed,
 }
 
-/// <summary>A mailbox as stored. Address and kind never change after creation (REQ-21).</summary>
+/// <summary>The allowed lifecycle transitions (REQ-23).</summary>
+public static class MailboxLifecycle
+{
+    /// <summary>True when a mailbox may go from <paramref name="from"/> to <paramref name="to"/> (staying put is allowed).</summary>
+    public static bool CanMove(MailboxStatus from, MailboxStatus to) => from == to || from switch
+    {
+        MailboxStatus.Active => to is MailboxStatus.Suspended or MailboxStatus.Closed,
+        MailboxStatus.Suspended => to is MailboxStatus.Active or MailboxStatus.Closed,
+        _ => false,
+    };
+}
+
+/// <summary>
+/// What is published to the Annuaire Santé about a mailbox (REQ-21, REQ-24; issue 7): everything but
+/// address and kind, which never change.
+/// </summary>
+/// <param name="DisplayName">Display name, e.g. "Dr Jean DUPONT" or "Secrétariat de cardiologie".</param>
+/// <param name="ListeRouge">REQ-24: true means the mailbox must not be published.</param>
+/// <param name="Description">Description of the box (ORG, APP).</param>
+/// <param name="Service">Service de rattachement (ORG, APP).</param>
+/// <param name="Responsible">Responsable of the box (ORG, APP; never in open access).</param>
+/// <param name="Rank">Preferential rank: 1 marks the preferential box.</param>
+/// <param name="StructureId">Structure of attachment of a PER box (PractitionerRole carrier), if any.</param>
+public sealed record MailboxMetadata(
+    string? DisplayName,
+    bool ListeRouge = false,
+    string? Description = null,
+    string? Service = null,
+    string? Responsible = null,
+    int? Rank = null,
+    string? StructureId = null)
+{
+    public static readonly MailboxMetadata Empty = new((string?)null);
+}
+
+/// <summary>
+/// A mailbox as stored. Address and kind never change after creation (REQ-21). <see cref="OwnerId"/> is the
+/// owner's national id (RPPS or structure id); <see cref="ChangeSeq"/> grows, store-wide, on every change a
+/// directory publisher cares about (creation, lifecycle, metadata).
+/// </summary>
 public sealed record MailboxInfo(
     long Id,
     MailAddress Address,
@@ -32,10 +71,41 @@ public sealed record MailboxInfo(
     MailboxStatus Status,
     string? DisplayName,
     string? OwnerId,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The owner principal (null only for mailboxes migrated from schema 1 without an owner).</summary>
+    public PrincipalInfo? Owner { get; init; }
 
-/// <summary>What is needed to create a mailbox.</summary>
-public sealed record NewMailbox(MailAddress Address, MailboxKind Kind, string? DisplayName, string? OwnerId, string? PasswordHash, string? CertificateSubject);
+    /// <summary>Directory metadata (display name included).</summary>
+    public MailboxMetadata Metadata { get; init; } = MailboxMetadata.Empty;
+
+    /// <summary>The subject DN of the certificate that authenticates this mailbox (SASL EXTERNAL), if any.</summary>
+    public string? CertificateSubject { get; init; }
+
+    /// <summary>Store-wide monotonic change counter of the last directory-relevant change.</summary>
+    public long ChangeSeq { get; init; }
+
+    /// <summary>When the last directory-relevant change happened.</summary>
+    public DateTimeOffset ChangedAt { get; init; }
+}
+
+/// <summary>What is needed to create a mailbox. The owner principal is created when it does not exist yet.</summary>
+public sealed record NewMailbox(MailAddress Address, MailboxKind Kind, PrincipalRef Owner)
+{
+    public MailboxMetadata Metadata { get; init; } = MailboxMetadata.Empty;
+
+    /// <summary>The password hash (<see cref="Auth.PasswordHasher"/>), or null for certificate-only boxes.</summary>
+    public string? PasswordHash { get; init; }
+
+    /// <summary>The subject DN of the client certificate accepted for SASL EXTERNAL, if any.</summary>
+    public string? CertificateSubject { get; init; }
+
+    /// <summary>Quota overrides; null values take the domain's defaults.</summary>
+    public QuotaLimits? Quota { get; init; }
+}
+
+/// <summary>A page of mailboxes changed since a change counter, for directory publication.</summary>
+public sealed record MailboxChanges(IReadOnlyList<MailboxInfo> Mailboxes, long HighWater);
 
 /// <summary>Parsing and printing of <see cref="MailboxKind"/> in the national codes.</summary>
 public static class MailboxKinds

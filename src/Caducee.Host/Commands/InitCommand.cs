@@ -22,7 +22,7 @@ internal static class InitCommand
                 return 2;
             }
 
-            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
             await storage.Store.AddDomainAsync(name, ct).ConfigureAwait(false);
             var config = storage.Layout.ConfigFile;
             if (!File.Exists(config))

@@ -26,10 +26,12 @@ internal static class MailboxCommand
         var kind = new Option<string>("--kind") { Description = "Mailbox kind: PER (personal), ORG (organisational), APP (applicative), CAB (practice).", DefaultValueFactory = _ => "PER" };
         kind.AcceptOnlyFromAmong("PER", "ORG", "APP", "CAB", "per", "org", "app", "cab");
         var name = new Option<string?>("--name") { Description = "Display name, e.g. \"Dr Jean DUPONT\"." };
-        var owner = new Option<string?>("--owner") { Description = "Owner identifier: the RPPS for PER/CAB, the structure id for ORG/APP." };
+        var owner = new Option<string?>("--owner") { Description = "Owner identifier (REQ-20): the RPPS (11 digits) for PER/CAB, the national structure id for ORG/APP (or an application id with --owner-kind application). Required." };
+        var ownerKind = new Option<string?>("--owner-kind") { Description = "Owner kind: professional, structure or application (default: professional for PER/CAB, structure for ORG/APP)." };
+        ownerKind.AcceptOnlyFromAmong("professional", "structure", "application");
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input instead of generating one." };
         var certificate = new Option<string?>("--certificate") { Description = "APP boxes: the organisation certificate (PEM) whose subject logs in with SASL EXTERNAL (REQ-16)." };
-        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, passwordStdin, certificate, data };
+        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, ownerKind, passwordStdin, certificate, data };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             if (!MailAddress.TryParse(parse.GetValue(address), out var mail, out var error))
@@ -81,9 +83,30 @@ internal static class MailboxCommand
                 }
             }
 
-            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(parse.GetValue(owner)))
+            {
+                await Console.Error.WriteLineAsync("error: --owner is required (REQ-20): the RPPS of the professional for PER/CAB, the national structure id for ORG/APP").ConfigureAwait(false);
+                return 2;
+            }
+
+            var ownerRef = new PrincipalRef(
+                parse.GetValue(ownerKind) is { } k ? Enum.Parse<PrincipalKind>(k, ignoreCase: true) : OwnershipRules.DefaultOwnerKind(mailboxKind),
+                parse.GetValue(owner)!.Trim());
+            if (!ownerRef.IsValid(out var ownerError))
+            {
+                await Console.Error.WriteLineAsync($"error: --owner {ownerError}").ConfigureAwait(false);
+                return 2;
+            }
+
+            if (!OwnershipRules.MayOwn(ownerRef.Kind, mailboxKind))
+            {
+                await Console.Error.WriteLineAsync($"error: a {mailboxKind.ToCode()} mailbox cannot be owned by a {ownerRef.Kind.ToString().ToLowerInvariant()} (REQ-20: PER and CAB by a professional, ORG by a structure, APP by a structure or an application)").ConfigureAwait(false);
+                return 2;
+            }
+
+            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
             var domains = await storage.Store.ListDomainsAsync(ct).ConfigureAwait(false);
-            if (!domains.Contains(mail.Domain, StringComparer.OrdinalIgnoreCase))
+            if (!domains.Any(d => string.Equals(d.Name, mail.Domain, StringComparison.OrdinalIgnoreCase)))
             {
                 await Console.Error.WriteLineAsync($"error: domain {mail.Domain} is not hosted in {storage.Layout.Root}; run 'caducee init --domain {mail.Domain} --data {parse.GetValue(data)}' first").ConfigureAwait(false);
                 return 2;
@@ -91,7 +114,9 @@ internal static class MailboxCommand
 
             try
             {
-                var created = await storage.Store.CreateMailboxAsync(new NewMailbox(mail, mailboxKind, parse.GetValue(name), parse.GetValue(owner), PasswordHasher.Hash(password), certificateSubject), ct).ConfigureAwait(false);
+                var created = await storage.Store.CreateMailboxAsync(
+                    new NewMailbox(mail, mailboxKind, ownerRef) { Metadata = new MailboxMetadata(parse.GetValue(name)), PasswordHash = PasswordHasher.Hash(password), CertificateSubject = certificateSubject },
+                    ct).ConfigureAwait(false);
                 Console.WriteLine($"Created {created.Kind.ToCode()} mailbox {created.Address}.");
                 if (certificateSubject is not null)
                 {
@@ -120,7 +145,7 @@ internal static class MailboxCommand
         var command = new Command("list", "List the mailboxes with their kind and status.") { data };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
             var mailboxes = await storage.Store.ListMailboxesAsync(ct).ConfigureAwait(false);
             Console.WriteLine($"{"ADDRESS",-48} {"KIND",-4} {"STATUS",-9} NAME");
             foreach (var m in mailboxes)
@@ -147,7 +172,7 @@ internal static class MailboxCommand
                 return 2;
             }
 
-            using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
             if (!await storage.Store.SetMailboxStatusAsync(mail, MailboxStatus.Closed, ct).ConfigureAwait(false))
             {
                 await Console.Error.WriteLineAsync($"error: no mailbox {mail} in {storage.Layout.Root}; see 'caducee mailbox list'").ConfigureAwait(false);

@@ -392,7 +392,15 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
             if (await node.Store.FindMailboxAsync(address, cancellationToken).ConfigureAwait(false) is null)
             {
-                await node.Store.CreateMailboxAsync(new NewMailbox(address, m.Kind, m.DisplayName, m.Rpps ?? plan.MailboxStructureId ?? plan.StructureId, PasswordHasher.Hash(password), certificateSubject), cancellationToken).ConfigureAwait(false);
+                var structureId = plan.MailboxStructureId ?? plan.StructureId;
+                var owner = m.Rpps is not null ? PrincipalRef.Professional(m.Rpps) : PrincipalRef.Structure(structureId);
+                var mailbox = new NewMailbox(address, m.Kind, owner)
+                {
+                    Metadata = new MailboxMetadata(m.DisplayName, StructureId: structureId),
+                    PasswordHash = PasswordHasher.Hash(password),
+                    CertificateSubject = certificateSubject,
+                };
+                await node.Store.CreateMailboxAsync(mailbox, cancellationToken).ConfigureAwait(false);
             }
 
             var pscPassword = m.Rpps is null ? null : secrets.PasswordFor(PscPasswordKey(m.Rpps));

@@ -139,7 +139,8 @@ public sealed class OperatorNode : IAsyncDisposable
         {
             node._background.Add(Task.Run(() => publisher.RunAsync(node._stopping.Token), CancellationToken.None));
         }
-
+        var maintenance = new StoreMaintenance(storage.Store, clock, loggerFactory.CreateLogger<StoreMaintenance>());
+        node._background.Add(Task.Run(() => maintenance.RunAsync(node._stopping.Token), CancellationToken.None));
         return node;
     }
 
@@ -159,7 +160,7 @@ public sealed class OperatorNode : IAsyncDisposable
         _signal.Dispose();
         _oidc?.Dispose();
         _issuerDocuments?.Dispose();
-        _storage.Dispose();
+        await _storage.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 }

@@ -115,7 +115,7 @@ internal static class FetchOperation
 
         if (toMarkSeen.Count > 0)
         {
-            await session.Services.Store.AddFlagsAsync(selected.Folder.Id, toMarkSeen, MessageFlags.Seen, cancellationToken).ConfigureAwait(false);
+            await session.Services.Store.StoreFlagsAsync(selected.Folder.Id, toMarkSeen, FlagChange.Add(MessageFlags.Seen), null, cancellationToken).ConfigureAwait(false);
         }
 
         session.Out.Tagged(request.Tag, "OK", $"{request.Command} completed");

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using Caducee.Core.Model;
 using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Server.Session;
 
@@ -23,7 +22,7 @@ internal static class StatusOperation
             return ImapAction.None;
         }
 
-        IReadOnlyList<MessageSummary>? messages = null;
+        // The counts are kept in the folder row (issue 4): no message is read.
         var items = new List<string>();
         foreach (var item in request.Arguments[1].Children!)
         {
@@ -34,14 +33,8 @@ internal static class StatusOperation
                 case "UIDNEXT": items.Add($"UIDNEXT {folder.UidNext}"); break;
                 case "UIDVALIDITY": items.Add($"UIDVALIDITY {folder.UidValidity}"); break;
                 case "RECENT": items.Add("RECENT 0"); break;
-                case "UNSEEN":
-                    messages ??= await session.Services.Store.ListMessagesAsync(folder.Id, cancellationToken).ConfigureAwait(false);
-                    items.Add($"UNSEEN {messages.Count(m => (m.Flags & MessageFlags.Seen) == 0)}");
-                    break;
-                case "SIZE":
-                    messages ??= await session.Services.Store.ListMessagesAsync(folder.Id, cancellationToken).ConfigureAwait(false);
-                    items.Add($"SIZE {messages.Sum(m => m.Size)}");
-                    break;
+                case "UNSEEN": items.Add($"UNSEEN {folder.UnseenCount}"); break;
+                case "SIZE": items.Add($"SIZE {folder.TotalSize}"); break;
                 default:
                     return Dispatcher.Bad(session, request, $"Unknown STATUS item {item.Text}");
             }

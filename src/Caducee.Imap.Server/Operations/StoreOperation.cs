@@ -58,7 +58,7 @@ internal static class StoreOperation
             .Select((m, i) => (m, i))
             .Where(x => byUid ? set.Contains(x.m.Uid, maxUid) : set.Contains(x.i + 1, selected.Messages.Count))
             .ToList();
-        await session.Services.Store.AddFlagsAsync(selected.Folder.Id, [.. targets.Select(t => t.m.Uid)], flags, cancellationToken).ConfigureAwait(false);
+        await session.Services.Store.StoreFlagsAsync(selected.Folder.Id, [.. targets.Select(t => t.m.Uid)], FlagChange.Add(flags), null, cancellationToken).ConfigureAwait(false);
         foreach (var (m, i) in targets)
         {
             var updated = m with { Flags = m.Flags | flags };

@@ -7,6 +7,7 @@ using Caducee.Core.Policy;
 using Caducee.Primitives;
 using Caducee.Smtp.Protocol.Commands;
 using Caducee.Smtp.Protocol.Parsing;
+using Caducee.Smtp.Server.Outbound;
 using Caducee.Smtp.Server.Session;
 
 namespace Caducee.Smtp.Server.Handlers;
@@ -60,10 +61,8 @@ internal static class DataHandler
 
         try
         {
-            var blobId = await session.Services.Blobs.PutAsync(message, cancellationToken).ConfigureAwait(false);
             var accepted = new AcceptedMessage(
-                blobId,
-                message.Length,
+                message,
                 now,
                 tx.Mail.Sender,
                 [.. tx.LocalRecipients.Select(r => r.Mailbox.Id)],
@@ -71,12 +70,29 @@ internal static class DataHandler
                 tx.Mail.EnvelopeId,
                 tx.Mail.Ret != DsnReturn.Headers);
             var result = await session.Services.Store.AcceptAsync(accepted, cancellationToken).ConfigureAwait(false);
+            var refused = result.Local.Where(l => !l.Delivered).ToList();
+            if (refused.Count > 0 && refused.Count == result.Local.Count && tx.RemoteRecipients.Count == 0)
+            {
+                // Nothing was taken: say so now, the client keeps the message (452 over quota, 550 closed…).
+                var first = refused[0];
+                var who = tx.LocalRecipients.First(r => r.Mailbox.Id == first.MailboxId).Command.Recipient;
+                var reply = SmtpErrorMapping.ToSmtpReply(first.Refusal!.Value, $"Message not delivered to {who}: {first.Reason}");
+                Log.MessageRefused(session.Logger, session.Id, reply.Code, reply.Enhanced, reply.Text);
+                session.Reply(reply);
+                return;
+            }
+
             if (tx.RemoteRecipients.Count > 0)
             {
                 session.Services.QueueSignal.Signal();
             }
 
-            Log.MessageAccepted(session.Logger, session.Id, result.QueueId, message.Length, tx.LocalRecipients.Count, tx.RemoteRecipients.Count);
+            if (refused.Count > 0)
+            {
+                await ReportRefusedAsync(session, tx, refused, message, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            Log.MessageAccepted(session.Logger, session.Id, result.QueueId, message.Length, tx.LocalRecipients.Count - refused.Count, tx.RemoteRecipients.Count);
             session.Reply(new SmtpReply(250, "2.0.0", $"Ok: queued as {result.QueueId}"));
         }
         catch (MailException ex)
@@ -84,6 +100,39 @@ internal static class DataHandler
             var reply = SmtpErrorMapping.ToSmtpReply(ex.Error, "Message not accepted: " + ex.Message);
             Log.MessageRefused(session.Logger, session.Id, reply.Code, reply.Enhanced, reply.Text);
             session.Reply(reply);
+        }
+    }
+
+    /// <summary>
+    /// Some local recipients refused the message while others took it (quota reached, mailbox closed since
+    /// RCPT): the 250 covers the others, and the sender gets a failure report for these (never dropped).
+    /// </summary>
+    private static async Task ReportRefusedAsync(SmtpSession session, SmtpTransaction tx, List<LocalDelivery> refused, byte[] message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (tx.Mail.Sender is not { } sender)
+        {
+            return; // A null sender (a report itself) is never reported on (RFC 5321 §4.5.5).
+        }
+
+        var failures = refused.Select(r =>
+        {
+            var rcpt = tx.LocalRecipients.First(l => l.Mailbox.Id == r.MailboxId).Command;
+            var reply = r.Refusal switch
+            {
+                MailError.OverQuota => new SmtpReply(552, "5.2.2", "Mailbox full: " + r.Reason),
+                MailError.MailboxDisabled => new SmtpReply(550, "5.2.1", "Mailbox disabled: " + r.Reason),
+                _ => new SmtpReply(550, "5.1.1", "Mailbox unavailable: " + r.Reason),
+            };
+            return new ReportedRecipient(rcpt.Recipient, rcpt.OriginalRecipient, "failed", reply, null);
+        }).ToList();
+        try
+        {
+            await Bouncer.BounceAsync(session.Services, session.Options.HostName, session.Options.IsLocalDomain, sender, tx.Mail.EnvelopeId, now, failures, message, tx.Mail.Ret != DsnReturn.Headers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailException ex)
+        {
+            // The others are delivered and durable; the report could not be stored: leave a trace.
+            Log.MessageRefused(session.Logger, session.Id, 451, "4.3.0", "failure report not stored: " + ex.Message);
         }
     }
 

@@ -139,32 +139,10 @@ public sealed class QueueRunner(SmtpServices services, IRouteResolver routes, Sm
     private async Task BounceAsync(QueueItem item, List<ReportedRecipient> failures, CancellationToken cancellationToken)
     {
         var original = await services.Blobs.ReadAsync(item.BlobId, cancellationToken).ConfigureAwait(false);
-        var now = services.Clock.GetUtcNow();
-        var report = DeliveryReport.Build(hostName, item.Sender!, item.EnvelopeId, item.CreatedAt, failures, original, item.ReturnFullMessage, now);
-        var blobId = await services.Blobs.PutAsync(report, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<long> local = [];
-        IReadOnlyList<OutboundRecipient> remote = [];
-        if (isLocalDomain(item.Sender!.Domain))
+        var bounceId = await Bouncer.BounceAsync(services, hostName, isLocalDomain, item.Sender!, item.EnvelopeId, item.CreatedAt, failures, original, item.ReturnFullMessage, cancellationToken).ConfigureAwait(false);
+        if (bounceId is not null)
         {
-            var mailbox = await services.Store.FindMailboxAsync(item.Sender, cancellationToken).ConfigureAwait(false);
-            if (mailbox is null)
-            {
-                return; // The sender's own mailbox is gone: nobody to tell.
-            }
-
-            local = [mailbox.Id];
-        }
-        else
-        {
-            remote = [new OutboundRecipient(item.Sender, NotifyOn.Never, null)];
-        }
-
-        // A bounce has the null sender: it is never bounced itself (RFC 5321 §4.5.5).
-        var accepted = await services.Store.AcceptAsync(new AcceptedMessage(blobId, report.Length, now, null, local, remote, null, true), cancellationToken).ConfigureAwait(false);
-        Log.NotificationQueued(_logger, item.QueueId, "failure", accepted.QueueId);
-        if (remote.Count > 0)
-        {
-            services.QueueSignal.Signal();
+            Log.NotificationQueued(_logger, item.QueueId, "failure", bounceId);
         }
     }
 

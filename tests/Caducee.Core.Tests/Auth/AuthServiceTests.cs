@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using Caducee.Core.Crypto;
+using Caducee.Storage.FileBlobs;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -33,7 +35,8 @@ public sealed class AuthServiceTests : IAsyncLifetime, IDisposable
 
     public AuthServiceTests()
     {
-        _store = new SqliteMailStore(Path.Combine(_dir.FullName, "caducee.db"));
+        var keys = new Keyring(MasterKey.Generate());
+        _store = new SqliteMailStore(Path.Combine(_dir.FullName, "caducee.db"), new FileBlobStore(Path.Combine(_dir.FullName, "blobs"), keys), keys);
         _issuer.Published.Add(_key);
     }
 
@@ -63,7 +66,14 @@ public sealed class AuthServiceTests : IAsyncLifetime, IDisposable
     private static MailAddress Address(string local) => MailAddress.Parse($"{local}@{Domain}");
 
     private Task Add(string local, MailboxKind kind, string owner, string? certificateSubject = null) =>
-        _store.CreateMailboxAsync(new NewMailbox(Address(local), kind, local, owner, PasswordHasher.Hash("pw-" + local, iterations: 1000), certificateSubject), default);
+        _store.CreateMailboxAsync(
+            new NewMailbox(Address(local), kind, kind is MailboxKind.Per or MailboxKind.Cab ? PrincipalRef.Professional(owner) : PrincipalRef.Structure(owner))
+            {
+                Metadata = new MailboxMetadata(local),
+                PasswordHash = PasswordHasher.Hash("pw-" + local, iterations: 1000),
+                CertificateSubject = certificateSubject,
+            },
+            default);
 
     private AuthService Service(AuthOptions? options = null, IRevocationCheck? revocation = null, bool oidc = true) => new(
         new MailStoreAuthDirectory(_store),

@@ -45,7 +45,7 @@ public sealed class AuthFixture : IAsyncLifetime
         await Demo.InitializeAsync();
         var practiceDoctor = Demo.Practice.Mailboxes[0];
         await Demo.Demo.Operators[1].Store.CreateMailboxAsync(
-            new NewMailbox(MailAddress.Parse(SecondBox), MailboxKind.Cab, "Cabinet", practiceDoctor.Rpps, PasswordHasher.Hash("unused-" + Guid.NewGuid()), null), default);
+            new NewMailbox(MailAddress.Parse(SecondBox), MailboxKind.Cab, PrincipalRef.Professional(practiceDoctor.Rpps!)) { Metadata = new MailboxMetadata("Cabinet"), PasswordHash = PasswordHasher.Hash("unused-" + Guid.NewGuid()) }, default);
 
         var doctorRpps = Demo.Hospital.Mailboxes[0].Rpps!;
         _extra.Add(await StartOperatorAsync("clinique-est", StrictDomain, new AuthOptions(), doctorRpps));
@@ -94,7 +94,7 @@ public sealed class AuthFixture : IAsyncLifetime
         foreach (var (local, kind, owner) in new[] { ("dr.dupont", MailboxKind.Per, doctorRpps), ("accueil", MailboxKind.Org, "355555555500011") })
         {
             var address = $"{local}@{domain}";
-            await node.Store.CreateMailboxAsync(new NewMailbox(MailAddress.Parse(address), kind, local, owner, PasswordHasher.Hash(PasswordOf(address), iterations: 1000), null), default);
+            await node.Store.CreateMailboxAsync(new NewMailbox(MailAddress.Parse(address), kind, kind is MailboxKind.Per or MailboxKind.Cab ? PrincipalRef.Professional(owner) : PrincipalRef.Structure(owner)) { Metadata = new MailboxMetadata(local), PasswordHash = PasswordHasher.Hash(PasswordOf(address), iterations: 1000) }, default);
         }
 
         return node;

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Data.Common;
+using Caducee.Core.Crypto;
+using Caducee.Core.Model;
+using Caducee.Core.Ports;
+using Caducee.Primitives;
+
+namespace Caducee.Storage.Sql;
+
+/// <summary>
+/// The message store over ADO.NET, for every SQL backend (the <see cref="SqlDialect"/> holds what differs).
+/// Writes go through one group-commit writer (<see cref="WritePipeline"/>); reads use pooled connections
+/// and read transactions for consistent snapshots. Message bytes go to the <see cref="IBlobStore"/> before
+/// the metadata that references them is committed; the cached views are encrypted under the domain's
+/// data key. The contract is docs/store.md; decisions are in docs/adr/0003-message-store.md.
+/// </summary>
+public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStoreMaintenance, IAsyncDisposable, IDisposable
+{
+    private readonly SqlDialect _dialect;
+    private readonly IBlobStore _blobs;
+    private readonly Keyring _keys;
+    private readonly TimeProvider _clock;
+    private readonly InProcessChangeFeed _feed = new();
+    private readonly WritePipeline _writer;
+    private int _disposed;
+
+    public SqlMailStore(SqlDialect dialect, IBlobStore blobs, Keyring keys, TimeProvider? clock = null)
+    {
+        _dialect = dialect;
+        _blobs = blobs;
+        _keys = keys;
+        _clock = clock ?? TimeProvider.System;
+        _writer = new WritePipeline(dialect, _feed.Publish);
+    }
+
+    /// <summary>The blob store this store writes message bytes to.</summary>
+    public IBlobStore Blobs => _blobs;
+
+    /// <summary>The keys in use (loaded by <see cref="MigrateAsync"/>).</summary>
+    public Keyring Keys => _keys;
+
+    public SqlDialect Dialect => _dialect;
+
+    public int LatestSchemaVersion => _dialect.Migrations.Count;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await MigrateSchemaAsync(null, cancellationToken).ConfigureAwait(false);
+        await LoadKeysAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Brings only the schema to <paramref name="version"/> (tests build old databases with it).</summary>
+    internal async Task MigrateSchemaAsync(int? version, CancellationToken cancellationToken)
+    {
+        DbConnection? connection = null;
+        try
+        {
+            connection = await _dialect.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            await Migrator.MigrateAsync(_dialect, connection, version, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw _dialect.Translate(ex);
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
+        ReadAsync(s => Migrator.CurrentVersionAsync(s, cancellationToken), cancellationToken);
+
+    public IDisposable SubscribeFolder(long folderId, Action<FolderChanged> listener) => _feed.SubscribeFolder(folderId, listener);
+
+    public IDisposable SubscribeMailbox(long mailboxId, Action<FolderChanged> listener) => _feed.SubscribeMailbox(mailboxId, listener);
+
+    /// <summary>Delivers changes committed elsewhere (another node, via the dialect's notifications) to local listeners.</summary>
+    protected void PublishRemote(IReadOnlyList<FolderChanged> changes) => _feed.Publish(changes);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _dialect.ClearPool();
+        GC.SuppressFinalize(this);
+    }
+
+    public void Dispose()
+    {
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a pooled connection (in a read transaction when asked).</summary>
+    private protected async Task<T> ReadAsync<T>(Func<SqlSession, Task<T>> work, CancellationToken cancellationToken, bool snapshot = false)
+    {
+        var connection = _dialect.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!snapshot)
+            {
+                return await work(new SqlSession(connection, null)).ConfigureAwait(false);
+            }
+
+            await using var tx = await _dialect.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
+            var result = await work(new SqlSession(connection, tx)).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (DbException ex)
+        {
+            throw _dialect.Translate(ex);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues <paramref name="work"/> on the group-commit writer; completes once durable.</summary>
+    private protected Task<T> WriteAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken) =>
+        _writer.RunAsync(work, cancellationToken);
+
+    private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static MailException NotFound(string what) => new(MailError.NotFound, what);
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Text;
+using Caducee.Core.Crypto;
+using Caducee.Primitives;
+using Caducee.Storage.FileBlobs;
+
+namespace Caducee.Storage.Tests;
+
+/// <summary>The encrypted, content-addressed blob files on their own (issue 4 point 2).</summary>
+public sealed class BlobStoreTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("caducee-blobs-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private (FileBlobStore Store, DataKey Key) Open(MasterKey master, int keyId = 7)
+    {
+        var keys = new Keyring(master);
+        var key = new DataKey(keyId, "hopital.mssante.test", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        keys.Install([key], new Dictionary<string, int> { ["hopital.mssante.test"] = keyId }, master.LegacyNamingKey, master);
+        return (new FileBlobStore(Path.Combine(_dir.FullName, "blobs"), keys), key);
+    }
+
+    [Fact]
+    public async Task Stores_bytes_exactly_encrypted_at_rest_and_once_per_content()
+    {
+        var master = MasterKey.LoadOrCreate(Path.Combine(_dir.FullName, "keys", "master.key"));
+        var (store, key) = Open(master);
+        var message = Encoding.UTF8.GetBytes("Subject: Résultat\r\n\r\nHémoglobine 13,2 g/dL — patient DUPONT\r\n");
+        var id = await store.PutAsync(message, key, default);
+        Assert.Equal(id, await store.PutAsync(message, key, default));
+        Assert.Equal(message, await store.ReadAsync(id, default));
+
+        var files = Directory.GetFiles(Path.Combine(_dir.FullName, "blobs"), "*", SearchOption.AllDirectories);
+        var onDisk = await File.ReadAllBytesAsync(Assert.Single(files));
+        Assert.Equal(-1, onDisk.AsSpan().IndexOf("DUPONT"u8));
+        Assert.Equal(-1, onDisk.AsSpan().IndexOf("moglobine"u8));
+        Assert.Equal("CDB2\0\0\0\u0007"u8.ToArray(), onDisk[..8]); // the key id is recorded
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir.FullName, "keys", "master.key")));
+    }
+
+    [Fact]
+    public async Task Tampering_a_wrong_key_or_a_missing_blob_is_detected()
+    {
+        var (store, key) = Open(MasterKey.Generate());
+        var id = await store.PutAsync("hello"u8.ToArray(), key, default);
+        var file = store.PathOf(id);
+
+        var (other, _) = Open(MasterKey.Generate(), keyId: 8); // does not know key 7
+        Assert.Equal(MailError.InvalidData, (await Assert.ThrowsAsync<MailException>(() => other.ReadAsync(id, default))).Error);
+
+        var bytes = await File.ReadAllBytesAsync(file);
+        bytes[^1] ^= 0x01;
+        await File.WriteAllBytesAsync(file, bytes);
+        Assert.Equal(MailError.InvalidData, (await Assert.ThrowsAsync<MailException>(() => store.ReadAsync(id, default))).Error);
+        Assert.Equal(MailError.NotFound, (await Assert.ThrowsAsync<MailException>(() => store.ReadAsync(new string('0', 64), default))).Error);
+        Assert.Equal(MailError.InvalidData, (await Assert.ThrowsAsync<MailException>(() => store.ReadAsync("../../etc/passwd", default))).Error);
+    }
+
+    [Fact]
+    public async Task Quarantine_restore_and_purge_move_a_blob_aside_and_back()
+    {
+        var (store, key) = Open(MasterKey.Generate());
+        var content = "quarantaine"u8.ToArray();
+        var id = await store.PutAsync(content, key, default);
+        var touched = store.Quarantine(id);
+        Assert.NotNull(touched);
+        Assert.False(File.Exists(store.PathOf(id)));
+        Assert.Equal(MailError.NotFound, (await Assert.ThrowsAsync<MailException>(() => store.ReadAsync(id, default))).Error);
+        Assert.Null(store.Quarantine(id));
+
+        store.Restore(id);
+        Assert.Equal(content, await store.ReadAsync(id, default));
+
+        // A put while it is aside writes a fresh copy; restoring then keeps one.
+        store.Quarantine(id);
+        Assert.Equal(id, await store.PutAsync(content, key, default));
+        store.Restore(id);
+        Assert.Equal(content, await store.ReadAsync(id, default));
+        Assert.Single(Directory.GetFiles(Path.Combine(_dir.FullName, "blobs"), id, SearchOption.AllDirectories));
+
+        store.Quarantine(id);
+        store.Purge(id);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir.FullName, "blobs"), id, SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void A_full_disk_is_a_temporary_failure_that_says_so()
+    {
+        // ENOSPC for real: /dev/full refuses every write with "no space left on device".
+        var io = Assert.ThrowsAny<IOException>(() =>
+        {
+            using var fs = new FileStream("/dev/full", FileMode.Open, FileAccess.Write);
+            fs.Write(new byte[4096]);
+            fs.Flush(flushToDisk: true);
+        });
+        Assert.True(DiskErrors.IsDiskFull(io), $"not recognised as a full disk: HResult {io.HResult}, {io.Message}");
+        var failure = DiskErrors.ToMailException(io, "cannot write message data");
+        Assert.Equal(MailError.Temporary, failure.Error);
+        Assert.Contains("disk full", failure.Message, StringComparison.Ordinal);
+        Assert.False(DiskErrors.IsDiskFull(new IOException("other", 5)));
+    }
+}
