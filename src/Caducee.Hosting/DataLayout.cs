@@ -9,7 +9,7 @@ public sealed class DataLayout(string root)
     /// <summary>SQLite metadata: mailboxes, folders, messages, queue.</summary>
     public string Database => Path.Combine(Root, "caducee.db");
 
-    /// <summary>Encrypted message bytes (content-addressed files, see docs/adr/0003-message-store.md).</summary>
+    /// <summary>Encrypted message bytes (content-addressed files, see docs/adr/0006-message-store.md).</summary>
     public string Blobs => Path.Combine(Root, "blobs");
 
     /// <summary>The master key (0600): it wraps the per-domain data keys kept in the database (docs/keys.md).</summary>

@@ -17,7 +17,7 @@ public sealed partial class StoreMaintenance(IStoreMaintenance store, TimeProvid
     /// <summary>Delay before the first pass after start.</summary>
     public TimeSpan FirstDelay { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Blob files touched more recently than this are never collected (ADR 0003).</summary>
+    /// <summary>Blob files touched more recently than this are never collected (ADR 0006).</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromHours(1);
 
     public async Task RunAsync(CancellationToken cancellationToken)

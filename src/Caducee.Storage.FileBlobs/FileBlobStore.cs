@@ -11,7 +11,7 @@ namespace Caducee.Storage.FileBlobs;
 /// encrypted with AES-256-GCM under a per-domain data key. Layout <c>root/ab/cd/&lt;id&gt;</c>. A put writes
 /// a temporary file, fsyncs it, renames it and fsyncs the directory: after <see cref="PutAsync"/> returns,
 /// the blob survives a crash. Collection support (quarantine in <c>root/.trash</c>) follows
-/// docs/adr/0003-message-store.md.
+/// docs/adr/0006-message-store.md.
 /// </summary>
 /// <remarks>
 /// File formats: "CDB2" | key id (4, big-endian) | nonce (12) | tag (16) | ciphertext, the blob id and key id
@@ -43,7 +43,7 @@ public sealed class FileBlobStore : IBlobStore
         try
         {
             // Existing content: refresh its last-touched time with one syscall (utimensat), so a collector
-            // that picked it as a candidate sees it was wanted again (ADR 0003).
+            // that picked it as a candidate sees it was wanted again (ADR 0006).
             File.SetLastWriteTimeUtc(path, _clock.GetUtcNow().UtcDateTime);
             return id;
         }

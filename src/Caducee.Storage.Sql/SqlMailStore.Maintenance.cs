@@ -3,7 +3,7 @@ using Caducee.Core.Model;
 
 namespace Caducee.Storage.Sql;
 
-/// <summary>Retention (issue 4 point 6, REQ-42) and collection of unreferenced blobs (ADR 0003).</summary>
+/// <summary>Retention (issue 4 point 6, REQ-42) and collection of unreferenced blobs (ADR 0006).</summary>
 public partial class SqlMailStore
 {
     private const int RetentionBatch = 2_000;
@@ -57,7 +57,7 @@ public partial class SqlMailStore
         CollectBlobsAsync(gracePeriod, null, null, cancellationToken);
 
     /// <summary>
-    /// The collection pass of ADR 0003. The two hooks let tests run a concurrent delivery at the two
+    /// The collection pass of ADR 0006. The two hooks let tests run a concurrent delivery at the two
     /// dangerous moments: after a blob was chosen as a candidate, and after it was moved aside.
     /// </summary>
     internal async Task<BlobCollectionResult> CollectBlobsAsync(TimeSpan gracePeriod, Func<string, Task>? afterCandidate, Func<string, Task>? afterQuarantine, CancellationToken cancellationToken)

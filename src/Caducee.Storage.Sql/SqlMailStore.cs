@@ -12,7 +12,7 @@ namespace Caducee.Storage.Sql;
 /// Writes go through one group-commit writer (<see cref="WritePipeline"/>); reads use pooled connections
 /// and read transactions for consistent snapshots. Message bytes go to the <see cref="IBlobStore"/> before
 /// the metadata that references them is committed; the cached views are encrypted under the domain's
-/// data key. The contract is docs/store.md; decisions are in docs/adr/0003-message-store.md.
+/// data key. The contract is docs/store.md; decisions are in docs/adr/0006-message-store.md.
 /// </summary>
 public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStoreMaintenance, IAsyncDisposable, IDisposable
 {

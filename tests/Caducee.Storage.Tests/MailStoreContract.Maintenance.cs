@@ -4,7 +4,7 @@ using Caducee.Core.Model;
 
 namespace Caducee.Storage.Tests;
 
-/// <summary>Retention and blob collection (issue 4 point 6, ADR 0003).</summary>
+/// <summary>Retention and blob collection (issue 4 point 6, ADR 0006).</summary>
 public abstract partial class MailStoreContract
 {
     [Fact]

@@ -36,7 +36,7 @@ public sealed record RetentionResult(IReadOnlyDictionary<string, int> ExpungedBy
     public int Total => ExpungedByDomain.Values.Sum();
 }
 
-/// <summary>The outcome of a blob collection pass (see docs/adr/0003-message-store.md).</summary>
+/// <summary>The outcome of a blob collection pass (see docs/adr/0006-message-store.md).</summary>
 /// <param name="Examined">Blob files older than the grace period looked at.</param>
 /// <param name="Deleted">Unreferenced blobs deleted.</param>
 /// <param name="Restored">Candidates put back because they were touched or referenced meanwhile.</param>

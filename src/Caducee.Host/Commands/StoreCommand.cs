@@ -119,7 +119,7 @@ internal static class StoreCommand
     {
         var data = CommonOptions.Data();
         var grace = new Option<double>("--grace-hours") { Description = "Only blob files untouched for this long are candidates (protects deliveries in flight).", DefaultValueFactory = _ => 1 };
-        var command = new Command("collect", "Apply the domains' retention (expunge old messages), then delete message files no message or queue entry references (docs/adr/0003-message-store.md).") { grace, data };
+        var command = new Command("collect", "Apply the domains' retention (expunge old messages), then delete message files no message or queue entry references (docs/adr/0006-message-store.md).") { grace, data };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             var hours = parse.GetValue(grace);
