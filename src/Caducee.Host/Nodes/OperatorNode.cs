@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Net.Security;
+using Caducee.Core.Antivirus;
 using Caducee.Core.Auth;
 using Caducee.Core.Policy;
 using Caducee.Core.Ports;
@@ -21,10 +22,11 @@ using Microsoft.Extensions.Logging;
 namespace Caducee.Host.Nodes;
 
 /// <summary>
-/// An operator node: MX (mutual TLS with other operators), submission, IMAP and HTTPS on one Kestrel,
-/// plus the outbound queue runner and the whitelist synchronizer, over one data folder.
+/// An operator node: MX (mutual TLS with other operators), submission (587 STARTTLS, 465 implicit TLS), IMAP
+/// and HTTPS on one Kestrel, plus the outbound queue runner and the whitelist and CRL synchronizers, over one
+/// data folder.
 /// </summary>
-public sealed class OperatorNode : IAsyncDisposable
+public sealed partial class OperatorNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
@@ -32,9 +34,11 @@ public sealed class OperatorNode : IAsyncDisposable
     private readonly NodeStorage _storage;
     private readonly WhitelistSynchronizer _synchronizer;
     private readonly QueueSignal _signal;
+    private CrlSynchronizer? _crlSynchronizer;
 
-    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal)
+    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal, CrlStore crls)
     {
+        Crls = crls;
         Settings = settings;
         _app = app;
         Endpoints = endpoints;
@@ -53,6 +57,9 @@ public sealed class OperatorNode : IAsyncDisposable
 
     public QueueRunner Queue { get; }
 
+    /// <summary>The CRLs of the trust anchors' authorities held by this node (REQ-09).</summary>
+    public CrlStore Crls { get; }
+
     public IMailStore Store => _storage.Store;
 
     public static async Task<OperatorNode> StartAsync(OperatorSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -70,14 +77,54 @@ public sealed class OperatorNode : IAsyncDisposable
         var synchronizer = new WhitelistSynchronizer(whitelist, new WhitelistSource(settings.WhitelistUrl, settings.WhitelistChecksumUrl, settings.WhitelistInterval), trust, loggerFactory.CreateLogger<WhitelistSynchronizer>());
         await synchronizer.SyncOnceAsync(cancellationToken).ConfigureAwait(false);
 
+        var inbound = settings.Inbound ?? new SmtpInboundSettings();
+        var logger = loggerFactory.CreateLogger("Caducee.Operator");
+
+        // REQ-09: the last good CRLs from disk first, then a fresh download (a failure keeps them).
+        var crls = new CrlStore(trust, storage.Layout.CrlCache, clock);
+        crls.LoadCache();
+        CrlSynchronizer? crlSynchronizer = null;
+        if (inbound.CrlUrls.Count > 0)
+        {
+            crlSynchronizer = new CrlSynchronizer(crls, new CrlSource(inbound.CrlUrls, inbound.CrlInterval, inbound.CrlRetryInterval), trust, loggerFactory.CreateLogger<CrlSynchronizer>(), clock);
+            await crlSynchronizer.SyncOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            LogNoCrlSource(logger);
+        }
+
         bool IsLocal(string domain) => string.Equals(domain, settings.Domain, StringComparison.OrdinalIgnoreCase);
-        var policy = new SmtpPolicyPipeline([new MsSanteTrustPolicy(whitelist, trust, IsLocal)]);
+        List<ISmtpPolicy> hooks =
+        [
+            new MsSanteTrustPolicy(whitelist, trust, IsLocal, crls, clock),
+            new DestinationSizePolicy(inbound.DestinationLimits),
+        ];
+        if (inbound.Antivirus is { } av)
+        {
+            hooks.Add(new AntivirusPolicy(new ClamdClient(av.Clamd, av.Timeout), av.FailOpen, loggerFactory.CreateLogger("Caducee.Antivirus")));
+        }
+
+        var policy = new SmtpPolicyPipeline(hooks);
         var auth = new AuthService(storage.Store, new LoginThrottle(clock, maxFailures: 5), new LoginThrottle(clock, maxFailures: 50));
         var signal = new QueueSignal();
         var smtpServices = new SmtpServices(storage.Store, storage.Store, storage.Blobs, auth, policy, signal, clock, loggerFactory);
-        var tls = new TlsPolicy();
-        var mx = new SmtpConnectionHandler(new SmtpServerOptions { Kind = SmtpListenerKind.Mx, HostName = settings.HostName, Certificate = serverContext, IsLocalDomain = IsLocal, MaxMessageSize = settings.MaxMessageSize, Tls = tls }, smtpServices);
-        var submission = new SmtpConnectionHandler(new SmtpServerOptions { Kind = SmtpListenerKind.Submission, HostName = settings.HostName, Certificate = serverContext, IsLocalDomain = IsLocal, MaxMessageSize = settings.MaxMessageSize, Tls = tls }, smtpServices);
+        var tls = new TlsPolicy(inbound.CipherSuites);
+        var listener = new SmtpServerOptions
+        {
+            Kind = SmtpListenerKind.Mx,
+            HostName = settings.HostName,
+            Certificate = serverContext,
+            IsLocalDomain = IsLocal,
+            MaxMessageSize = settings.MaxMessageSize,
+            DrainLimit = settings.MaxMessageSize,
+            MaxDataLineLength = inbound.MaxLineLength,
+            Timeouts = Timeouts(inbound.Timeouts),
+            Tls = tls,
+        };
+        var mx = new SmtpConnectionHandler(listener, smtpServices);
+        var submission = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission }, smtpServices);
+        var submissions = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission, ImplicitTls = true }, smtpServices);
         var imap = new ImapConnectionHandler(new ImapServerOptions { HostName = settings.HostName, Certificate = serverContext, Tls = tls }, new ImapServices(storage.Store, storage.Blobs, auth, clock, loggerFactory));
         var client = new SmtpClientConnection(settings.HostName, tls, trust, clientContext, TimeSpan.FromMinutes(5));
         var queue = new QueueRunner(smtpServices, new StaticRouteResolver(settings.Routes), client, new QueueOptions { RetryDelay = settings.QueueRetryDelay }, settings.HostName, IsLocal);
@@ -88,6 +135,7 @@ public sealed class OperatorNode : IAsyncDisposable
         {
             KestrelFactory.Protocol(endpoints, k, "mx", settings.Listen.Mx, mx.OnConnectedAsync);
             KestrelFactory.Protocol(endpoints, k, "submission", settings.Listen.Submission, submission.OnConnectedAsync);
+            KestrelFactory.Protocol(endpoints, k, "submissions", settings.Listen.Submissions, submissions.OnConnectedAsync);
             KestrelFactory.Protocol(endpoints, k, "imap", settings.Listen.Imap, imap.OnConnectedAsync);
             KestrelFactory.Https(endpoints, k, settings.Listen.Https, serverCertificate, trust.Intermediates);
         });
@@ -95,11 +143,38 @@ public sealed class OperatorNode : IAsyncDisposable
         app.MapOperatorApi(settings.Domain, whitelist, storage.Store, clock);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal);
+        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal, crls) { _crlSynchronizer = crlSynchronizer };
         node._background.Add(Task.Run(() => queue.RunAsync(node._stopping.Token), CancellationToken.None));
         node._background.Add(Task.Run(() => synchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        if (crlSynchronizer is not null)
+        {
+            node._background.Add(Task.Run(() => crlSynchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        }
+
         return node;
     }
+
+    /// <summary>Fetches the CRLs now (tests, and after `pki revoke` on a demo). Returns the errors.</summary>
+    public Task<IReadOnlyList<string>> RefreshCrlsAsync(CancellationToken cancellationToken) =>
+        _crlSynchronizer?.SyncOnceAsync(cancellationToken) ?? Task.FromResult<IReadOnlyList<string>>(["no Crl:Urls configured"]);
+
+    private static SmtpTimeouts Timeouts(SmtpTimeoutSettings t)
+    {
+        var d = new SmtpTimeouts();
+        return new SmtpTimeouts
+        {
+            Greeting = t.Greeting ?? d.Greeting,
+            Mail = t.Mail ?? d.Mail,
+            Rcpt = t.Rcpt ?? d.Rcpt,
+            DataInitiation = t.DataInitiation ?? d.DataInitiation,
+            DataBlock = t.DataBlock ?? d.DataBlock,
+            DataTermination = t.DataTermination ?? d.DataTermination,
+            Command = t.Command ?? d.Command,
+        };
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "No Crl:Urls configured: the MX cannot check revocation and answers 451 to every peer until CRLs are available (REQ-09)")]
+    private static partial void LogNoCrlSource(ILogger logger);
 
     public async ValueTask DisposeAsync()
     {
@@ -113,6 +188,7 @@ public sealed class OperatorNode : IAsyncDisposable
         await Task.WhenAll(_background).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _synchronizer.Dispose();
+        _crlSynchronizer?.Dispose();
         _signal.Dispose();
         _storage.Dispose();
         _stopping.Dispose();
