@@ -175,6 +175,7 @@ internal sealed class SmtpSession : IAsyncDisposable
                 case SessionAction.Quit:
                     return "QUIT";
                 case SessionAction.Close:
+                    await LingerAsync().ConfigureAwait(false);
                     return "closed by server after a protocol or limit violation";
                 case SessionAction.StartTls:
                     if (!await UpgradeToTlsAsync(Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false))
@@ -476,6 +477,33 @@ internal sealed class SmtpSession : IAsyncDisposable
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Before closing on a client still sending (endless data, a chunk not read), discards its input for a
+    /// moment: closing with unread input makes the kernel send a reset, which can destroy the reply in flight.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        long discarded = 0;
+        try
+        {
+            while (discarded < 4 * 1024 * 1024)
+            {
+                var result = await _transport.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                discarded += result.Buffer.Length;
+                _transport.Reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Done waiting: close.
+        }
+    }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
