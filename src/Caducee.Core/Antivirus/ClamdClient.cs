@@ -88,7 +88,7 @@ public sealed class ClamdClient(ClamdEndpoint endpoint, TimeSpan timeout) : IVir
     }
 
     /// <summary>Reads clamd's answer: "stream: OK", "stream: NAME FOUND", anything else is an error.</summary>
-    internal static ScanResult Interpret(string reply)
+    public static ScanResult Interpret(string reply)
     {
         var text = reply.Trim();
         if (text.StartsWith("stream:", StringComparison.Ordinal))
