@@ -27,6 +27,9 @@ deps() {
   # python3: real-client interop tests (smtplib, imaplib); procps: kill for clean-stop tests.
   command -v python3 >/dev/null 2>&1 || apt_install python3
   command -v kill >/dev/null 2>&1 || apt_install procps
+  # clamav-daemon: the antivirus hook is tested against a real clamd (no freshclam: the tests write their own
+  # signature database); openssl: s_client proves TLS 1.1 and weak suites are refused (REQ-10).
+  apt_install clamav-daemon openssl
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 
