@@ -63,6 +63,26 @@ public sealed class ChunkingTests(ServerFixture fixture) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Chunks_of_a_transfer_abandoned_by_EHLO_are_not_kept_in_the_next_message()
+    {
+        var marker = Marker();
+        await using var smtp = await Server.ReadyAsync(Listener.Submission);
+        Assert.Equal(250, (await smtp.CommandAsync($"MAIL FROM:<{SmtpTestServer.User}>")).Code);
+        Assert.Equal(250, (await smtp.CommandAsync($"RCPT TO:<{SmtpTestServer.Recipient}>")).Code);
+        await smtp.WriteAsync("BDAT 9\r\nSTALE-ONE");
+        Assert.Equal(250, (await smtp.ReadReplyAsync()).Code);
+        Assert.Equal(250, (await smtp.CommandAsync("EHLO client.example")).Code); // RFC 5321 §4.1.4: resets the transaction
+        Assert.Equal(250, (await smtp.CommandAsync($"MAIL FROM:<{SmtpTestServer.User}>")).Code);
+        Assert.Equal(250, (await smtp.CommandAsync($"RCPT TO:<{SmtpTestServer.Recipient}>")).Code);
+        var body = $"Subject: {marker}\r\n\r\nfresh\r\n";
+        await smtp.WriteAsync($"BDAT {body.Length} LAST\r\n{body}");
+        Assert.Equal(250, (await smtp.ReadReplyAsync()).Code);
+        var stored = System.Text.Encoding.ASCII.GetString(await Server.FindStoredAsync(marker));
+        Assert.DoesNotContain("STALE-ONE", stored, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n" + body, stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Commands_after_a_refused_chunk_are_read_where_the_client_put_them()
     {
         // The chunk holds what looks like commands; they must stay data.

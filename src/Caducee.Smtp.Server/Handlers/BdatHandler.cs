@@ -20,8 +20,9 @@ internal static class BdatHandler
     {
         var options = session.Options;
         var transfer = session.Bdat;
-        if (refusal is null && transfer is null)
+        if (refusal is null && (transfer is null || session.State == SmtpState.RcptGiven))
         {
+            // The first chunk of a transaction starts a new transfer: nothing of an abandoned one (RSET, EHLO) is kept.
             transfer = session.Bdat = new BdatTransfer(options.MaxMessageSize);
         }
 
