@@ -17,7 +17,7 @@ public sealed class DestinationSizeLimits
 
     public DestinationSizeLimits(IReadOnlyDictionary<string, long> limits)
     {
-        _limits = new Dictionary<string, long>(limits, StringComparer.OrdinalIgnoreCase);
+        _limits = limits.ToDictionary(kv => kv.Key.ToLowerInvariant(), kv => kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The default table: <c>patient.mssante.fr</c> at 25 MB.</summary>
@@ -29,7 +29,7 @@ public sealed class DestinationSizeLimits
     /// <summary>The limit toward <paramref name="domain"/> (the most specific entry: the domain itself, then its parents), if any.</summary>
     public (string Domain, long Limit)? Find(string domain)
     {
-        var candidate = domain.TrimEnd('.');
+        var candidate = domain.TrimEnd('.').ToLowerInvariant();
         while (candidate.Length > 0)
         {
             if (_limits.TryGetValue(candidate, out var limit))
