@@ -120,6 +120,8 @@ public static class NodeSettings
             throw new ConfigurationException("Domain", $"'{domain}' is not a valid domain name", "a domain name such as hopital-nord.mssante.fr");
         }
 
+        // The SMTP inbound keys first: a bad cipher suite is reported whatever else is missing.
+        var inbound = Inbound(c);
         var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in c.GetSection("Routes").GetChildren())
         {
@@ -152,7 +154,7 @@ public static class NodeSettings
             Routes: routes,
             MaxMessageSize: Size(c, "Limits:MaxMessageSize", 50L * 1024 * 1024),
             QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)),
-            Inbound: Inbound(c));
+            Inbound: inbound);
     }
 
     /// <summary>The SMTP inbound keys: Tls:CipherSuites, Crl:*, Limits:DestinationMaxSize:*, Limits:MaxLineLength, Antivirus:*, Smtp:Timeouts:*.</summary>
