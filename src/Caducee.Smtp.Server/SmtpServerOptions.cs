@@ -38,8 +38,9 @@ public sealed record SmtpServerOptions
     public int MaxErrors { get; init; } = 20;
 
     /// <summary>
-    /// Longest text line of DATA content, CRLF included (RFC 5321 §4.5.3.1.6: 1000); longer lines are drained and
-    /// the message refused. 0 disables the check. BDAT chunks have no line structure and are not checked.
+    /// Longest text line of a message, CRLF included (RFC 5321 §4.5.3.1.6: 1000), for DATA and BDAT alike (7BIT
+    /// and 8BITMIME content keeps its line limit with BDAT); longer lines are drained and the message refused
+    /// with 554 5.6.0. 0 disables the check.
     /// </summary>
     public int MaxDataLineLength { get; init; } = 1000;
 

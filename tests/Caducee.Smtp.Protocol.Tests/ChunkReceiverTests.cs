@@ -121,3 +121,37 @@ public class ChunkReceiverTests
         Assert.Equal(0, consumed);
     }
 }
+
+/// <summary>RFC 5321 §4.5.3.1.6 applies to BDAT content too (7BIT, 8BITMIME): lines run across chunks.</summary>
+public class ChunkLineLimitTests
+{
+    [Fact]
+    public void A_line_over_the_limit_is_found_across_chunks_and_splits()
+    {
+        var first = "ok line\r\n0123456789"u8.ToArray();
+        var second = "0123456789\r\nmore\r\n"u8.ToArray();
+        for (var cut = 0; cut <= second.Length; cut++)
+        {
+            var receiver = new ChunkReceiver(1000, maxLineLength: 20);
+            var output = new ArrayBufferWriter<byte>();
+            receiver.StartChunk(first.Length, discard: false);
+            Assert.Equal(DataStatus.Complete, receiver.Feed(new ReadOnlySequence<byte>(first), output, out _));
+            Assert.False(receiver.LineTooLong); // 10 octets so far on that line
+            receiver.StartChunk(second.Length, discard: false);
+            Assert.Equal(DataStatus.Complete, receiver.Feed(Split.At(second, cut), output, out _));
+            Assert.True(receiver.LineTooLong); // 10 + 10 + CRLF = 22 > 20
+        }
+    }
+
+    [Fact]
+    public void Lines_at_the_limit_pass()
+    {
+        var receiver = new ChunkReceiver(1000, maxLineLength: 20);
+        var wire = "012345678901234567\r\n012345678901234567\n"u8.ToArray();
+        receiver.StartChunk(wire.Length, discard: false);
+        var output = new ArrayBufferWriter<byte>();
+        receiver.Feed(new ReadOnlySequence<byte>(wire), output, out _);
+        Assert.False(receiver.LineTooLong);
+        Assert.Equal(wire, output.WrittenSpan.ToArray());
+    }
+}

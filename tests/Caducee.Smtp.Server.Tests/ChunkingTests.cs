@@ -125,16 +125,29 @@ public sealed class LimitTests : IAsyncLifetime
     public async Task A_BDAT_message_past_the_limit_is_drained_refused_552_and_the_session_goes_on()
     {
         await using var smtp = await TransactionAsync();
-        await smtp.WriteAsync([.. "BDAT 6000\r\n"u8.ToArray(), .. new byte[6000]]);
+        var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('k', 98) + "\r\n", 60)));
+        await smtp.WriteAsync([.. "BDAT 6000\r\n"u8.ToArray(), .. lines]);
         Assert.Equal(250, (await smtp.ReadReplyAsync()).Code);
         // 6000 + 6000 > 10000, no SIZE= was declared: refused once the chunk is read, never buffered.
-        await smtp.WriteAsync([.. "BDAT 6000 LAST\r\n"u8.ToArray(), .. new byte[6000]]);
+        await smtp.WriteAsync([.. "BDAT 6000 LAST\r\n"u8.ToArray(), .. lines]);
         var reply = await smtp.ReadReplyAsync();
         Assert.Equal(552, reply.Code);
         Assert.Equal("5.3.4", reply.Enhanced);
         Assert.Contains("exceeds the limit of 10000 octets", reply.Text, StringComparison.Ordinal);
         Assert.Equal(250, (await smtp.CommandAsync("NOOP")).Code);
         Assert.Equal(250, (await smtp.CommandAsync($"MAIL FROM:<{SmtpTestServer.User}>")).Code);
+    }
+
+    [Fact]
+    public async Task A_BDAT_line_over_1000_octets_fails_the_transaction_554_5_6_0()
+    {
+        await using var smtp = await TransactionAsync(Listener.Mx);
+        var chunk = "Subject: x\r\n\r\n" + new string('q', 1500) + "\r\n";
+        await smtp.WriteAsync($"BDAT {chunk.Length}\r\n{chunk}");
+        var reply = await smtp.ReadReplyAsync();
+        Assert.Equal((554, "5.6.0"), (reply.Code, reply.Enhanced));
+        Assert.Contains("a line is longer than 1000 octets", reply.Text, StringComparison.Ordinal);
+        Assert.Equal(503, (await smtp.CommandAsync("BDAT 0 LAST")).Code);
     }
 
     [Fact]

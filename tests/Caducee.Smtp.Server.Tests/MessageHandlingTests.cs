@@ -110,7 +110,11 @@ public sealed class MessageHandlingTests(ServerFixture fixture) : IClassFixture<
         var message = new byte[26_000_000];
         var header = Encoding.ASCII.GetBytes("Subject: imagerie\r\n\r\n");
         header.CopyTo(message, 0);
-        message.AsSpan(header.Length).Fill((byte)'A');
+        // Base64-like lines of 76 characters, as an attachment would be.
+        for (var i = header.Length; i < message.Length; i++)
+        {
+            message[i] = (byte)((i - header.Length) % 78 switch { 76 => '\r', 77 => '\n', _ => 'A' });
+        }
         await using var smtp = await Server.ReadyAsync(Listener.Submission);
         Assert.Equal(250, (await smtp.CommandAsync($"MAIL FROM:<{SmtpTestServer.User}>")).Code);
         Assert.Equal(250, (await smtp.CommandAsync("RCPT TO:<279035121518989@patient.mssante.fr>")).Code);

@@ -9,16 +9,30 @@ namespace Caducee.Smtp.Protocol.Parsing;
 /// size is capped <em>while</em> reading: past <see cref="MaxSize"/> nothing more is kept and
 /// <see cref="TooLarge"/> is set, but every octet of the chunk is still consumed so that the next command
 /// is found where the client put it. A refused BDAT (bad sequence, failed transaction) is consumed the
-/// same way, in discard mode. Sans-I/O: bytes in, content out to an <see cref="IBufferWriter{T}"/>.
+/// same way, in discard mode. Lines are bounded as in DATA (RFC 5321 §4.5.3.1.6 still applies to 7BIT and
+/// 8BITMIME content sent with BDAT): past <see cref="MaxLineLength"/> <see cref="LineTooLong"/> is set and
+/// nothing more is kept. Sans-I/O: bytes in, content out to an <see cref="IBufferWriter{T}"/>.
 /// </summary>
 public sealed class ChunkReceiver
 {
-    private bool _discard;
+    private const byte ByteLf = (byte)'\n';
 
-    public ChunkReceiver(long maxSize)
+    private bool _discard;
+    private long _lineLength;
+
+    /// <param name="maxSize">The largest message kept, in octets.</param>
+    /// <param name="maxLineLength">The longest line, in octets including CRLF; 0 for no limit.</param>
+    public ChunkReceiver(long maxSize, int maxLineLength = 0)
     {
         MaxSize = maxSize;
+        MaxLineLength = maxLineLength;
     }
+
+    /// <summary>The longest line accepted, in octets including CRLF (0: no limit).</summary>
+    public int MaxLineLength { get; }
+
+    /// <summary>True once a line passed <see cref="MaxLineLength"/>; the rest is drained.</summary>
+    public bool LineTooLong { get; private set; }
 
     /// <summary>The largest message accepted, in octets.</summary>
     public long MaxSize { get; }
@@ -37,8 +51,10 @@ public sealed class ChunkReceiver
     {
         Size = 0;
         TooLarge = false;
+        LineTooLong = false;
         Remaining = 0;
         _discard = false;
+        _lineLength = 0;
     }
 
     /// <summary>
@@ -74,9 +90,10 @@ public sealed class ChunkReceiver
                 TooLarge = true;
             }
 
-            if (!TooLarge)
+            foreach (var segment in chunk)
             {
-                foreach (var segment in chunk)
+                CountLines(segment.Span);
+                if (!TooLarge && !LineTooLong)
                 {
                     output.Write(segment.Span);
                 }
@@ -86,5 +103,33 @@ public sealed class ChunkReceiver
         Remaining -= take;
         consumed = chunk.End;
         return Remaining == 0 ? DataStatus.Complete : DataStatus.NeedMoreData;
+    }
+
+    // Lines run across chunks: the count goes on from one chunk to the next; any LF ends a line.
+    private void CountLines(ReadOnlySpan<byte> span)
+    {
+        if (MaxLineLength <= 0 || LineTooLong)
+        {
+            return;
+        }
+
+        while (!span.IsEmpty)
+        {
+            var lf = span.IndexOf(ByteLf);
+            var run = lf < 0 ? span.Length : lf + 1;
+            _lineLength += run;
+            if (_lineLength > MaxLineLength)
+            {
+                LineTooLong = true;
+                return;
+            }
+
+            if (lf >= 0)
+            {
+                _lineLength = 0;
+            }
+
+            span = span[run..];
+        }
     }
 }

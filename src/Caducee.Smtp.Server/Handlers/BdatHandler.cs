@@ -23,7 +23,7 @@ internal static class BdatHandler
         if (refusal is null && (transfer is null || session.State == SmtpState.RcptGiven))
         {
             // The first chunk of a transaction starts a new transfer: nothing of an abandoned one (RSET, EHLO) is kept.
-            transfer = session.Bdat = new BdatTransfer(options.MaxMessageSize);
+            transfer = session.Bdat = new BdatTransfer(options.MaxMessageSize, options.MaxDataLineLength);
         }
 
         // The chunk is discarded when refused, so a refused transfer does not touch the transaction's content.
@@ -70,13 +70,15 @@ internal static class BdatHandler
 
         var transfer = session.Bdat!;
         var command = transfer.Current!;
-        if (transfer.Receiver.TooLarge)
+        if (transfer.Receiver.TooLarge || transfer.Receiver.LineTooLong)
         {
             // RFC 3030 §2: the transaction has failed; the client must not send more chunks (any that come are refused).
             session.Transaction = null;
             session.Bdat = null;
             session.State = SmtpState.Ready;
-            var reply = new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize.ToString(CultureInfo.InvariantCulture)} octets");
+            var reply = transfer.Receiver.TooLarge
+                ? new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize.ToString(CultureInfo.InvariantCulture)} octets")
+                : new SmtpReply(554, "5.6.0", $"Message refused: a line is longer than {session.Options.MaxDataLineLength.ToString(CultureInfo.InvariantCulture)} octets (RFC 5321 §4.5.3.1.6); wrap long lines or use a MIME transfer encoding");
             Log.MessageRefused(session.Logger, session.Id, reply.Code, reply.Enhanced, reply.Text);
             session.Reply(reply);
             return;

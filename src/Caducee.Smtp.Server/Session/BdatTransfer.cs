@@ -10,9 +10,9 @@ namespace Caducee.Smtp.Server.Session;
 /// A message being received with BDAT (RFC 3030): the chunk receiver (size capped while reading), the content
 /// so far, and the chunk in progress with the reply it gets when it was refused before being read.
 /// </summary>
-internal sealed class BdatTransfer(long maxSize)
+internal sealed class BdatTransfer(long maxSize, int maxLineLength = 0)
 {
-    public ChunkReceiver Receiver { get; } = new(maxSize);
+    public ChunkReceiver Receiver { get; } = new(maxSize, maxLineLength);
 
     public ArrayBufferWriter<byte> Content { get; } = new(16 * 1024);
 
