@@ -65,8 +65,8 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     private readonly Dictionary<Listener, IPEndPoint> _endpoints = [];
 
-    /// <summary>A local PER mailbox the submission tests log in as.</summary>
-    public static string User => "marie.martin@" + TestPki.LocalDomain;
+    /// <summary>A local mailbox the submission tests log in as (an ORG box: password login stays allowed for it, REQ-15).</summary>
+    public static string User => "secretariat@" + TestPki.LocalDomain;
 
     /// <summary>Another local mailbox, the recipient of the tests.</summary>
     public static string Recipient => "accueil@" + TestPki.LocalDomain;
@@ -93,7 +93,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     private async Task InitialiseAsync(Func<SmtpServerOptions, SmtpServerOptions>? configure, IEnumerable<ISmtpPolicy> extraHooks, DestinationSizeLimits limits)
     {
         await Storage.Store.AddDomainAsync(TestPki.LocalDomain, CancellationToken.None);
-        foreach (var (address, kind) in new[] { (User, MailboxKind.Per), (Recipient, MailboxKind.Org) })
+        foreach (var (address, kind) in new[] { (User, MailboxKind.Org), (Recipient, MailboxKind.Org) })
         {
             await Storage.Store.CreateMailboxAsync(new NewMailbox(MailAddress.Parse(address), kind, null, null, PasswordHasher.Hash(Password), null), CancellationToken.None);
         }
