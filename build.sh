@@ -29,6 +29,9 @@ deps() {
   command -v kill >/dev/null 2>&1 || apt_install procps
   # swaks (+ Net::SSLeay for its STARTTLS) and curl: real SMTP clients for every SASL mechanism (issue 5 point 7).
   apt_install swaks libnet-ssleay-perl curl
+  # clamav-daemon: the antivirus hook is tested against a real clamd (no freshclam: the tests write their own
+  # signature database); openssl: s_client proves TLS 1.1 and weak suites are refused (REQ-10).
+  apt_install clamav-daemon openssl
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 

@@ -21,6 +21,9 @@ public sealed class DataLayout(string root)
     /// <summary>The last good whitelist.</summary>
     public string WhitelistCache => Path.Combine(Root, "whitelist", "listeblanchemssante.xml");
 
+    /// <summary>The last good CRL of each trust-anchor authority (REQ-09).</summary>
+    public string CrlCache => Path.Combine(Root, "crl");
+
     /// <summary>The Annuaire Santé directory (SQLite, with its in-memory search index built at open).</summary>
     public string Directory => Path.Combine(Root, "annuaire.db");
 

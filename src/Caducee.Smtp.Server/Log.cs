@@ -40,6 +40,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "SMTP session {SessionId} message refused: {Code} {Enhanced} {Text}")]
     public static partial void MessageRefused(ILogger logger, string sessionId, int code, string? enhanced, string text);
 
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "SMTP session {SessionId} processing exceeded its {Budget} budget; answered 451")]
+    public static partial void ProcessingTimedOut(ILogger logger, string sessionId, TimeSpan budget);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Queue {QueueId} to {Domain}: {Outcome} for {Count} recipient(s): {Detail}")]
     public static partial void DeliveryAttempted(ILogger logger, string queueId, string domain, string outcome, int count, string detail);
 

@@ -40,11 +40,22 @@ public sealed record SmtpServerOptions
     /// <summary>Bad commands before the session is closed.</summary>
     public int MaxErrors { get; init; } = 20;
 
-    /// <summary>How long to wait for a command (RFC 5321 §4.5.3.2.7: 5 minutes).</summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Longest text line of a message, CRLF included (RFC 5321 §4.5.3.1.6: 1000), for DATA and BDAT alike (7BIT
+    /// and 8BITMIME content keeps its line limit with BDAT); longer lines are drained and the message refused
+    /// with 554 5.6.0. 0 disables the check.
+    /// </summary>
+    public int MaxDataLineLength { get; init; } = 1000;
 
-    /// <summary>How long to wait for each block of DATA (RFC 5321 §4.5.3.2.6: 3 minutes).</summary>
-    public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// Octets the server reads and discards past a limit (message size, line length) before it gives up on the
+    /// client: it answers and closes the connection instead of draining forever. A BDAT announcing more than
+    /// this past the size limit is refused at once.
+    /// </summary>
+    public long DrainLimit { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>RFC 5321 §4.5.3.2 timeouts per phase.</summary>
+    public SmtpTimeouts Timeouts { get; init; } = new();
 
     /// <summary>How long a TLS handshake may take.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -187,6 +187,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cipher_suite_outside_the_policy_stops_the_start_naming_it_REQ10()
+    {
+        var config = Path.Combine(_dir.FullName, "weak.json");
+        await File.WriteAllTextAsync(config, """{ "Domain": "hopital.mssante.test", "Tls": { "CipherSuites": ["TLS_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA"] } }""");
+        var (code, _, stderr) = await CaduceeProcess.RunAsync("serve", "--config", config);
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("configuration error: Tls:CipherSuites: 'TLS_RSA_WITH_AES_128_CBC_SHA' is not allowed: only suites with forward secrecy and authenticated encryption", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Environment_variables_override_the_file_and_are_validated_too()
     {
         var config = Path.Combine(_dir.FullName, "ok.json");

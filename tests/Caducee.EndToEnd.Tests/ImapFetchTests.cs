@@ -63,7 +63,18 @@ public sealed class ImapFetchTests(DemoFixture demo) : IClassFixture<DemoFixture
         await imap.ReadUntilTaggedAsync("b");
         await imap.WriteLineAsync("c SELECT INBOX");
         var select = await imap.ReadUntilTaggedAsync("c");
-        var n = select.First(l => l.EndsWith(" EXISTS", StringComparison.Ordinal)).Split(' ')[1];
+        var exists = int.Parse(select.First(l => l.EndsWith(" EXISTS", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+        // The demo's sample message is relayed in the background and may land after this one: find ours.
+        string? n = null;
+        for (var i = exists; i >= 1 && n is null; i--)
+        {
+            await imap.WriteLineAsync($"s{i} FETCH {i} (BODY.PEEK[HEADER.FIELDS (SUBJECT)])");
+            var (subject, _) = await ReadResponseAsync(imap);
+            Assert.StartsWith($"s{i} OK", await imap.ReadLineAsync(), StringComparison.Ordinal);
+            n = subject.Contains(marker, StringComparison.Ordinal) ? i.ToString(CultureInfo.InvariantCulture) : null;
+        }
+
+        Assert.NotNull(n);
 
         await imap.WriteLineAsync($"d FETCH {n} (ENVELOPE BODYSTRUCTURE BODY.PEEK[1] BINARY.PEEK[2] BINARY.SIZE[2] BODY.PEEK[HEADER.FIELDS (SUBJECT)] FLAGS)");
         var (fetch, literals) = await ReadResponseAsync(imap);

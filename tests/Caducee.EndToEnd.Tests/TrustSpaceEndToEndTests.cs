@@ -57,6 +57,38 @@ public sealed class TrustSpaceEndToEndTests(DemoFixture demo) : IClassFixture<De
     }
 
     [Fact]
+    public async Task Submission_over_implicit_TLS_465_with_BDAT_crosses_the_trust_space_issue5()
+    {
+        var sender = demo.Hospital.Mailboxes[0];
+        var recipient = demo.Practice.Mailboxes[0];
+        var marker = Marker();
+        var message = Message(sender.Address, recipient.Address, marker, $"Envoyé sur le port 465 {marker}\r\n");
+        Assert.NotNull(demo.Hospital.Submissions);
+
+        await using (var smtp = await LineClient.ConnectAsync(demo.Hospital.Submissions!))
+        {
+            await smtp.StartTlsAsync(demo.Json.Ca); // implicit TLS (RFC 8314): the handshake comes first
+            Assert.Equal(220, (await smtp.ReadReplyAsync()).Code);
+            var ehlo = await smtp.CommandAsync("EHLO client.localhost");
+            Assert.Contains("CHUNKING", ehlo.Text, StringComparison.Ordinal);
+            Assert.Contains("AUTH PLAIN", ehlo.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("STARTTLS", ehlo.Text, StringComparison.Ordinal);
+            Assert.Equal(235, (await smtp.CommandAsync("AUTH PLAIN " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{sender.Address}\0{sender.Password}")))).Code);
+            Assert.Equal(250, (await smtp.CommandAsync($"MAIL FROM:<{sender.Address}> BODY=8BITMIME SIZE={message.Length}")).Code);
+            Assert.Equal(250, (await smtp.CommandAsync($"RCPT TO:<{recipient.Address}>")).Code);
+            await smtp.WriteAsync($"BDAT {message.Length} LAST\r\n");
+            await smtp.WriteAsync(Encoding.UTF8.GetString(message));
+            var reply = await smtp.ReadReplyAsync();
+            Assert.Equal(250, reply.Code);
+        }
+
+        // Relayed by the hospital's queue to the practice's MX, which checked the CRL of the demo authority (REQ-09).
+        var fetched = Encoding.UTF8.GetString(await demo.WaitForMessageAsync(demo.Practice, recipient, marker));
+        Assert.EndsWith(Encoding.UTF8.GetString(message), fetched, StringComparison.Ordinal);
+        Assert.Contains("by mx.cabinet-sud.mssante.test (Caducée) with ESMTPS", fetched, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_MX_refuses_a_peer_without_a_client_certificate_REQ05()
     {
         await using var smtp = await demo.SmtpOverTlsAsync(demo.Practice.Mx, clientCertificate: null);

@@ -24,6 +24,17 @@ public sealed class TestCertificates : IDisposable
     public static X500DistinguishedName OperatorDn(string host = "mx.hopital-nord.mssante.test") =>
         NationalNames.Organisation(host, "312345678900018", "CENTRE HOSPITALIER NORD", "Nord (59)");
 
+    /// <summary>A CRL of the organisations CA listing <paramref name="revokedSerials"/> (hex).</summary>
+    public byte[] Crl(IEnumerable<string> revokedSerials, long number = 1, DateTimeOffset? thisUpdate = null, DateTimeOffset? nextUpdate = null)
+    {
+        var now = thisUpdate ?? DateTimeOffset.UtcNow.AddMinutes(-1);
+        return Organisations.BuildRevocationList(
+            revokedSerials.Select(s => new RevokedSerial(s, now, System.Security.Cryptography.X509Certificates.X509RevocationReason.KeyCompromise)),
+            number,
+            now,
+            nextUpdate ?? now.AddDays(7));
+    }
+
     public X509Certificate2 OperatorClient(string host = "mx.hopital-nord.mssante.test", DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null) =>
         Organisations.Issue(OperatorDn(host), CertificateProfile.OrganisationClient, notBefore: notBefore, notAfter: notAfter);
 

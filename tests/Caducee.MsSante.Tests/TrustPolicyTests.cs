@@ -10,14 +10,17 @@ using Caducee.Primitives;
 
 namespace Caducee.MsSante.Tests;
 
-/// <summary>Verdict table of the MSSanté trust policy (REQ-05, REQ-08, REQ-09 without CRLs yet).</summary>
+/// <summary>Verdict table of the MSSanté trust policy (REQ-05, REQ-08, REQ-09).</summary>
 public sealed class TrustPolicyTests : IDisposable
 {
     private readonly TestCertificates _pki = new();
     private readonly WhitelistStore _whitelist = new(null);
+    private readonly CrlStore _crls;
 
     public TrustPolicyTests()
     {
+        _crls = new CrlStore(_pki.Trust, null);
+        Assert.Null(_crls.TryApply(_pki.Crl([]), "test"));
         var dn = DistinguishedName.FromX500(TestCertificates.OperatorDn()).ToString();
         var doc = new WhitelistDocument(DateTimeOffset.UtcNow,
         [
@@ -30,14 +33,14 @@ public sealed class TrustPolicyTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private MsSanteTrustPolicy Policy(IWhitelistProvider? provider = null) =>
-        new(provider ?? _whitelist, _pki.Trust, d => d == "cabinet-sud.mssante.test");
+    private MsSanteTrustPolicy Policy(IWhitelistProvider? provider = null, IRevocationChecker? revocation = null) =>
+        new(provider ?? _whitelist, _pki.Trust, d => d == "cabinet-sud.mssante.test", revocation ?? _crls);
 
     private static SmtpPolicyContext Mx(X509Certificate2? peer, string? sender, bool tls = true) =>
         new("s1", SmtpListenerKind.Mx, new IPEndPoint(IPAddress.Loopback, 1), "peer", tls ? new TlsInfo(SslProtocols.Tls13, "TLS_AES_256_GCM_SHA384", peer) : null, null, sender is null ? null : MailAddress.Parse(sender));
 
-    private async Task<PolicyVerdict> MailFrom(SmtpPolicyContext context, IWhitelistProvider? provider = null) =>
-        await Policy(provider).OnMailFromAsync(context, CancellationToken.None);
+    private async Task<PolicyVerdict> MailFrom(SmtpPolicyContext context, IWhitelistProvider? provider = null, IRevocationChecker? revocation = null) =>
+        await Policy(provider, revocation).OnMailFromAsync(context, CancellationToken.None);
 
     [Fact]
     public async Task Accepts_the_listed_operator_certificate_for_each_of_its_domains()
@@ -107,6 +110,39 @@ public sealed class TrustPolicyTests : IDisposable
         var verdict = await MailFrom(Mx(cert, "a@hopital-nord.mssante.test"), new WhitelistStore(null));
         Assert.Equal(VerdictKind.TempFail, verdict.Kind);
         Assert.Equal((451, "4.4.3"), (verdict.Reply!.Code, verdict.Reply.Enhanced));
+    }
+
+    [Fact]
+    public async Task Refuses_a_certificate_listed_in_the_CRL_of_its_issuer_REQ09()
+    {
+        using var cert = _pki.OperatorClient();
+        var crls = new CrlStore(_pki.Trust, null);
+        Assert.Null(crls.TryApply(_pki.Crl([cert.SerialNumber]), "test"));
+        var verdict = await MailFrom(Mx(cert, "a@hopital-nord.mssante.test"), revocation: crls);
+        Assert.Equal(VerdictKind.Reject, verdict.Kind);
+        Assert.Equal((550, "5.7.1"), (verdict.Reply!.Code, verdict.Reply.Enhanced));
+        Assert.Contains($"Client certificate revoked: certificate serial {cert.SerialNumber} revoked on", verdict.Reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answers_451_never_550_when_no_CRL_of_the_issuer_is_held_REQ09()
+    {
+        using var cert = _pki.OperatorClient();
+        var verdict = await MailFrom(Mx(cert, "a@hopital-nord.mssante.test"), revocation: new CrlStore(_pki.Trust, null));
+        Assert.Equal(VerdictKind.TempFail, verdict.Kind);
+        Assert.Equal((451, "4.4.3"), (verdict.Reply!.Code, verdict.Reply.Enhanced));
+        Assert.Contains("Cannot check the revocation of your certificate: no CRL of", verdict.Reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_the_MX_the_recipient_domain_must_be_whitelisted_too_REQ05()
+    {
+        var context = Mx(null, "a@hopital-nord.mssante.test");
+        Assert.Equal(VerdictKind.Continue, (await Policy().OnRcptToAsync(context, MailAddress.Parse("local@cabinet-sud.mssante.test"), default)).Kind);
+        var refused = await Policy().OnRcptToAsync(context, MailAddress.Parse("x@not-listed.mssante.test"), default);
+        Assert.Equal((550, "5.7.1"), (refused.Reply!.Code, refused.Reply.Enhanced));
+        Assert.Contains("Recipient domain not-listed.mssante.test is not in the MSSanté whitelist", refused.Reply.Text, StringComparison.Ordinal);
+        Assert.Equal(451, (await Policy(new WhitelistStore(null)).OnRcptToAsync(context, MailAddress.Parse("local@cabinet-sud.mssante.test"), default)).Reply!.Code);
     }
 
     [Fact]

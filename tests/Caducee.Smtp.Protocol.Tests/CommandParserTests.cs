@@ -19,7 +19,9 @@ public class CommandParserTests
     [InlineData("QUIT", SmtpVerb.Quit)]
     [InlineData("STARTTLS", SmtpVerb.StartTls)]
     [InlineData("AUTH PLAIN dGVzdA==", SmtpVerb.Auth)]
-    [InlineData("BDAT 100 LAST", SmtpVerb.Bdat)]
+    [InlineData("BDAT 100", SmtpVerb.Bdat)]
+    [InlineData("BDAT 100 LAST", SmtpVerb.BdatLast)]
+    [InlineData("bdat 0 last", SmtpVerb.BdatLast)]
     [InlineData("VRFY bob", SmtpVerb.Vrfy)]
     public void Dispatches_on_the_verb(string line, SmtpVerb verb) => Assert.Equal(verb, Parse(line).Verb);
 
@@ -82,6 +84,41 @@ public class CommandParserTests
     {
         Assert.IsType<InvalidCommand>(CommandParser.Parse([0x4D, 0x41, 0x49, 0x4C, 0x20, 0xFF, 0xFE]));
         Assert.IsType<InvalidCommand>(Parse("NOOP \0"));
+    }
+
+    [Fact]
+    public void Parses_BDAT_size_and_LAST_RFC3030()
+    {
+        var chunk = Assert.IsType<BdatCommand>(Parse("BDAT 4096"));
+        Assert.Equal((4096L, false), (chunk.ChunkSize, chunk.Last));
+        var last = Assert.IsType<BdatCommand>(Parse("BDAT 0 LAST"));
+        Assert.Equal((0L, true), (last.ChunkSize, last.Last));
+        Assert.Equal(long.MaxValue, Assert.IsType<BdatCommand>(Parse("BDAT 9223372036854775807")).ChunkSize);
+    }
+
+    [Theory]
+    [InlineData("BDAT")]
+    [InlineData("BDAT x")]
+    [InlineData("BDAT -5")]
+    [InlineData("BDAT +5")]
+    [InlineData("BDAT 5 FIRST")]
+    [InlineData("BDAT 5 LAST more")]
+    [InlineData("BDAT 99999999999999999999999")]
+    [InlineData("BDAT 5\0")]
+    public void A_BDAT_whose_size_cannot_be_read_loses_synchronization(string line)
+    {
+        // The chunk that follows cannot be skipped: the session must close after this reply.
+        var invalid = Assert.IsType<InvalidCommand>(Parse(line));
+        Assert.True(invalid.LosesSynchronization);
+        Assert.Equal((554, "5.5.4"), (invalid.Reply.Code, invalid.Reply.Enhanced));
+        Assert.Contains("Syntax: BDAT <size> [LAST]", invalid.Reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_bad_lines_keep_synchronization()
+    {
+        Assert.False(Assert.IsType<InvalidCommand>(Parse("XYZZY")).LosesSynchronization);
+        Assert.False(Assert.IsType<InvalidCommand>(Parse("NOOP \0")).LosesSynchronization);
     }
 
     [Fact]

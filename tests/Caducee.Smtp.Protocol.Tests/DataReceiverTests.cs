@@ -83,3 +83,60 @@ public class DataReceiverTests
         Assert.Equal(5002, receiver.Size);
     }
 }
+
+/// <summary>RFC 5321 §4.5.3.1.6: text lines of at most 1000 octets including CRLF, drained past the limit.</summary>
+public class DataLineLimitTests
+{
+    private static (DataStatus Status, DataReceiver Receiver, long Consumed, int Written) Feed(string wire, int maxLine, params int[] cuts)
+    {
+        var bytes = Encoding.ASCII.GetBytes(wire);
+        var receiver = new DataReceiver(1_000_000, maxLine);
+        var output = new ArrayBufferWriter<byte>();
+        var seq = Split.At(bytes, cuts);
+        var status = receiver.Feed(seq, output, out var consumed);
+        return (status, receiver, seq.Slice(0, consumed).Length, output.WrittenCount);
+    }
+
+    [Theory]
+    [InlineData(998, false)] // 998 + CRLF = 1000: the longest line allowed
+    [InlineData(999, true)]
+    public void A_line_of_1000_octets_with_CRLF_passes_and_1001_does_not(int textLength, bool tooLong)
+    {
+        var (status, receiver, _, _) = Feed($"Subject: x\r\n\r\n{new string('a', textLength)}\r\n.\r\n", 1000);
+        Assert.Equal(DataStatus.Complete, status);
+        Assert.Equal(tooLong, receiver.LineTooLong);
+    }
+
+    [Fact]
+    public void A_long_line_is_drained_to_the_terminator_whatever_the_split()
+    {
+        var wire = $"a\r\n{new string('x', 40)}\r\nb\r\n.\r\nQUIT\r\n";
+        var terminatorEnd = wire.IndexOf("QUIT", StringComparison.Ordinal);
+        for (var i = 1; i < wire.Length; i++)
+        {
+            var (status, receiver, consumed, written) = Feed(wire, 20, i);
+            Assert.Equal(DataStatus.Complete, status);
+            Assert.True(receiver.LineTooLong);
+            Assert.Equal(terminatorEnd, consumed);
+            // "a\r\n", then at most what fits in a line (split reads may keep part of it), never past the limit.
+            Assert.InRange(written, 3, 3 + 19);
+            Assert.Equal(3, Feed(wire, 20).Written);
+        }
+    }
+
+    [Fact]
+    public void Bare_LF_ends_a_line_for_counting()
+    {
+        var unixLines = string.Join('\n', Enumerable.Repeat(new string('y', 15), 10));
+        var (_, receiver, _, _) = Feed($"{unixLines}\r\n.\r\n", 20);
+        Assert.False(receiver.LineTooLong);
+    }
+
+    [Fact]
+    public void No_limit_when_zero()
+    {
+        var (_, receiver, _, written) = Feed($"{new string('z', 100_000)}\r\n.\r\n", 0);
+        Assert.False(receiver.LineTooLong);
+        Assert.Equal(100_002, written);
+    }
+}

@@ -103,6 +103,28 @@ public class LineAndReplyTests
     [InlineData(SmtpState.MailGiven, SmtpVerb.StartTls, false)]
     [InlineData(SmtpState.Ready, SmtpVerb.StartTls, true)]
     [InlineData(SmtpState.RcptGiven, SmtpVerb.Ehlo, true)]
+    [InlineData(SmtpState.MailGiven, SmtpVerb.Bdat, false)]
+    [InlineData(SmtpState.RcptGiven, SmtpVerb.Bdat, true)]
+    [InlineData(SmtpState.RcptGiven, SmtpVerb.BdatLast, true)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.Bdat, true)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.BdatLast, true)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.Data, false)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.Mail, false)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.Rcpt, false)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.Rset, true)]
+    [InlineData(SmtpState.Ready, SmtpVerb.Bdat, false)]
     public void The_state_table_orders_commands(SmtpState state, SmtpVerb verb, bool allowed) =>
         Assert.Equal(allowed, SmtpStateTable.TryAccept(state, verb, out _));
+
+    [Theory]
+    [InlineData(SmtpState.RcptGiven, SmtpVerb.Bdat, SmtpState.InBdat)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.BdatLast, SmtpState.Ready)]
+    [InlineData(SmtpState.RcptGiven, SmtpVerb.BdatLast, SmtpState.Ready)]
+    [InlineData(SmtpState.InBdat, SmtpVerb.Rset, SmtpState.Ready)]
+    [InlineData(SmtpState.RcptGiven, SmtpVerb.Data, SmtpState.Ready)]
+    public void BDAT_chunks_stay_in_the_transaction_until_LAST_RFC3030(SmtpState state, SmtpVerb verb, SmtpState next)
+    {
+        Assert.True(SmtpStateTable.TryAccept(state, verb, out var actual));
+        Assert.Equal(next, actual);
+    }
 }

@@ -18,6 +18,13 @@ public interface ISmtpPolicy
     ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken) =>
         ValueTask.FromResult(PolicyVerdict.Continue);
 
+    /// <summary>
+    /// At the end of DATA or BDAT LAST, before the message is stored (size per destination, antivirus). The
+    /// content is the message as received, before the trace headers are added.
+    /// </summary>
+    ValueTask<PolicyVerdict> OnEndOfDataAsync(SmtpPolicyContext context, ReceivedMessage message, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(PolicyVerdict.Continue);
+
     /// <summary>Before the queue relays to <paramref name="domain"/> (the trust space may have changed since RCPT).</summary>
     ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken) =>
         ValueTask.FromResult(PolicyVerdict.Continue);
@@ -33,6 +40,9 @@ public sealed class SmtpPolicyPipeline(IEnumerable<ISmtpPolicy> hooks)
 
     public ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken) =>
         FirstDecisionAsync(h => h.OnRcptToAsync(context, recipient, cancellationToken));
+
+    public ValueTask<PolicyVerdict> OnEndOfDataAsync(SmtpPolicyContext context, ReceivedMessage message, CancellationToken cancellationToken) =>
+        FirstDecisionAsync(h => h.OnEndOfDataAsync(context, message, cancellationToken));
 
     public ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken) =>
         FirstDecisionAsync(h => h.OnOutboundAsync(domain, cancellationToken));

@@ -19,7 +19,10 @@ public enum SmtpListenerKind
 /// <summary>TLS facts of a session, once STARTTLS (or implicit TLS) completed.</summary>
 public sealed record TlsInfo(SslProtocols Protocol, string CipherSuite, X509Certificate2? PeerCertificate);
 
-/// <summary>What policy hooks may look at. Read-only to hooks; the session owns the state.</summary>
+/// <summary>
+/// What policy hooks may look at. Read-only to hooks; the session owns the state.
+/// <paramref name="DeclaredSize"/> is the SIZE= of MAIL FROM (RFC 1870), when the client gave one.
+/// </summary>
 public sealed record SmtpPolicyContext(
     string SessionId,
     SmtpListenerKind Listener,
@@ -27,4 +30,12 @@ public sealed record SmtpPolicyContext(
     string? HeloName,
     TlsInfo? Tls,
     AuthenticatedPrincipal? Principal,
-    MailAddress? Sender);
+    MailAddress? Sender,
+    long? DeclaredSize = null);
+
+/// <summary>A complete message at the end of DATA or BDAT LAST, before it is stored: its accepted recipients and bytes.</summary>
+public sealed record ReceivedMessage(IReadOnlyList<MailAddress> Recipients, ReadOnlyMemory<byte> Content)
+{
+    /// <summary>Octets as received.</summary>
+    public long Size => Content.Length;
+}

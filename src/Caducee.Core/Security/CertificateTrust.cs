@@ -53,7 +53,14 @@ public sealed class CertificateTrust
     }
 
     /// <summary>Builds the chain of <paramref name="certificate"/> to one of the roots and checks validity dates and usage.</summary>
-    public CertificateCheck Validate(X509Certificate2 certificate, X509KeyUsagePurpose purpose, DateTime? at = null)
+    public CertificateCheck Validate(X509Certificate2 certificate, X509KeyUsagePurpose purpose, DateTime? at = null) =>
+        ValidateChain(certificate, purpose, at).Check;
+
+    /// <summary>
+    /// As <see cref="Validate"/>, and gives the chain built (leaf first, anchor last) when it is valid, so that a
+    /// revocation policy can check each certificate against the CRL of its issuer.
+    /// </summary>
+    public (CertificateCheck Check, IReadOnlyList<X509Certificate2> Chain) ValidateChain(X509Certificate2 certificate, X509KeyUsagePurpose purpose, DateTime? at = null)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -65,7 +72,8 @@ public sealed class CertificateTrust
         chain.ChainPolicy.DisableCertificateDownloads = true;
         if (chain.Build(certificate))
         {
-            return CertificateCheck.Valid;
+            // Copies: the chain disposes its elements with itself.
+            return (CertificateCheck.Valid, [.. chain.ChainElements.Select(e => X509CertificateLoader.LoadCertificate(e.Certificate.RawData))]);
         }
 
         var status = chain.ChainStatus.Select(s => s.Status).Aggregate(X509ChainStatusFlags.NoError, (a, b) => a | b);
@@ -77,6 +85,6 @@ public sealed class CertificateTrust
             _ when (status & X509ChainStatusFlags.NotValidForUsage) != 0 => $"certificate not valid for {(purpose == X509KeyUsagePurpose.ServerAuth ? "server" : "client")} authentication",
             _ => "certificate chain invalid: " + status,
         };
-        return new CertificateCheck(false, reason);
+        return (new CertificateCheck(false, reason), []);
     }
 }

@@ -30,6 +30,60 @@ public sealed class TlsPolicy
         CipherSuites = cipherSuites ?? DefaultCipherSuites;
     }
 
+    /// <summary>
+    /// Reads a configured allow-list (REQ-10, SC.MSS/CONF.03): IANA names as .NET spells them
+    /// (<c>TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384</c>). Only suites with forward secrecy and an AEAD cipher
+    /// are accepted: the TLS 1.3 AES-GCM and ChaCha20-Poly1305 suites, and on TLS 1.2 ECDHE with AES-GCM or
+    /// ChaCha20-Poly1305. On failure <paramref name="error"/> names the first bad suite and says what is expected.
+    /// </summary>
+    public static bool TryParseCipherSuites(IEnumerable<string> names, out IReadOnlyList<TlsCipherSuite> suites, out string? error)
+    {
+        var list = new List<TlsCipherSuite>();
+        suites = list;
+        error = null;
+        foreach (var raw in names)
+        {
+            var name = raw.Trim();
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            if (!name.StartsWith("TLS_", StringComparison.Ordinal) || !Enum.TryParse<TlsCipherSuite>(name, ignoreCase: false, out var suite) || !Enum.IsDefined(suite))
+            {
+                error = $"'{name}' is not a TLS cipher suite name; expected IANA names such as TLS_AES_256_GCM_SHA384 or TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (not OpenSSL names such as ECDHE-ECDSA-AES256-GCM-SHA384)";
+                return false;
+            }
+
+            if (!IsAllowed(name))
+            {
+                error = $"'{name}' is not allowed: only suites with forward secrecy and authenticated encryption are (TLS 1.3 TLS_AES_*_GCM_* and TLS_CHACHA20_POLY1305_SHA256; TLS 1.2 TLS_ECDHE_*_WITH_AES_*_GCM_* and TLS_ECDHE_*_WITH_CHACHA20_POLY1305_SHA256)";
+                return false;
+            }
+
+            if (!list.Contains(suite))
+            {
+                list.Add(suite);
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            error = "the list is empty; give at least one suite, e.g. TLS_AES_256_GCM_SHA384";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsAllowed(string name)
+    {
+        var aead = name.Contains("_GCM_", StringComparison.Ordinal) || name.EndsWith("_CHACHA20_POLY1305_SHA256", StringComparison.Ordinal);
+        var tls13 = name.StartsWith("TLS_AES_", StringComparison.Ordinal) || name.StartsWith("TLS_CHACHA20_", StringComparison.Ordinal);
+        var ecdhe = name.StartsWith("TLS_ECDHE_ECDSA_WITH_", StringComparison.Ordinal) || name.StartsWith("TLS_ECDHE_RSA_WITH_", StringComparison.Ordinal);
+        return aead && (tls13 || ecdhe);
+    }
+
     /// <summary>TLS 1.2 and 1.3; never older.</summary>
     public static SslProtocols Protocols => SslProtocols.Tls12 | SslProtocols.Tls13;
 

@@ -57,6 +57,8 @@ internal static class InitCommand
             "Mx": "0.0.0.0:25",
             // Submission for mail clients and professional software (STARTTLS, then AUTH).
             "Submission": "0.0.0.0:587",
+            // Submission over implicit TLS (RFC 8314).
+            "Submissions": "0.0.0.0:465",
             "Imap": "0.0.0.0:143",
             "Https": "0.0.0.0:443"
           },
@@ -68,7 +70,14 @@ internal static class InitCommand
             "ClientCertificate": "tls/client.pem",
             "ClientKey": "tls/client.key",
             // Trust anchors and intermediates (the IGC-Santé chain, PEM).
-            "TrustBundle": "tls/igc-sante.pem"
+            "TrustBundle": "tls/igc-sante.pem",
+            // Optional TLS cipher allow-list (IANA names; ECDHE + AES-GCM/ChaCha20 by default, REQ-10).
+            // "CipherSuites": ["TLS_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"]
+          },
+          // CRLs of the trust anchors' authorities (REQ-09): without a current one, the MX answers 451.
+          "Crl": {
+            "Urls": [],
+            "Interval": "01:00:00"
           },
           "Whitelist": {
             "Url": "https://espacedeconfiance.mssante.fr/listeblanchemssante.xml",
@@ -78,7 +87,17 @@ internal static class InitCommand
           },
           // Static routes for tests and private deployments: "domain": "host:port [tls-name]".
           "Routes": {},
-          "Limits": { "MaxMessageSize": 52428800 },
+          "Limits": {
+            "MaxMessageSize": 52428800,
+            // RFC 5321 §4.5.3.1.6 (0: no limit).
+            "MaxLineLength": 1000,
+            // Per destination domain (REQ-18); patient.mssante.fr is 25000000 unless set here.
+            "DestinationMaxSize": { "patient.mssante.fr": 25000000 }
+          },
+          // clamd's INSTREAM antivirus hook (REQ-44): unix socket path or host:port; empty disables it.
+          // "Antivirus": { "Clamd": "/run/clamav/clamd.ctl", "Timeout": "00:01:00", "FailOpen": false },
+          // RFC 5321 §4.5.3.2 timeouts (defaults shown).
+          // "Smtp": { "Timeouts": { "Greeting": "00:05:00", "Mail": "00:05:00", "Rcpt": "00:05:00", "DataInitiation": "00:02:00", "DataBlock": "00:03:00", "DataTermination": "00:10:00", "Command": "00:05:00" } },
           "Queue": { "RetryDelay": "00:01:00" },
           // Publication of this node's mailboxes to the Annuaire Santé (FHIR conditional PATCH with the
           // operator certificate above): the authority's FHIR base, e.g. https://annuaire.example/fhir.

@@ -51,6 +51,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     private const string PscAudience = "caducee-mssante";
     private const string PscScope = "scope_all";
     private const string PscClientId = "caducee-demo";
+    /// <summary>MX, submission, IMAP, HTTPS, submissions (465).</summary>
+    private const int PortsPerOperator = 5;
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
     private readonly AuthoritySettings _authoritySettings;
@@ -84,8 +86,9 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         var root = Path.GetFullPath(dataDir);
         Directory.CreateDirectory(root);
         var pki = DemoPki.OpenOrCreate(Path.Combine(root, "pki"));
+        RefreshCrlIfAging(pki);
         var secrets = await DemoSecrets.LoadAsync(Path.Combine(root, "secrets.json"), cancellationToken).ConfigureAwait(false);
-        var ports = AllocatePorts(basePort, 1 + (4 * DemoPlan.Operators.Count));
+        var ports = AllocatePorts(basePort, 1 + (PortsPerOperator * DemoPlan.Operators.Count));
 
         // Authority: whitelist of the operators' domains with their operator certificate DN (REQ-04).
         var authorityTls = pki.Issue("authority", NationalNames.Organisation("espacedeconfiance.mssante.test", "100000000000000", "AUTORITE DE TEST CADUCEE", null), CertificateProfile.Server, ["espacedeconfiance.mssante.test", "localhost"]);
@@ -126,7 +129,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
             for (var i = 0; i < DemoPlan.Operators.Count; i++)
             {
                 var plan = WithDirectoryDoctor(DemoPlan.Operators[i], doctors[i]);
-                var p = 1 + (4 * i);
+                var p = 1 + (PortsPerOperator * i);
                 var serverTls = pki.Issue($"{plan.Name}-server", OperatorDn(plan), CertificateProfile.Server, [$"mx.{plan.Domain}", plan.Domain, "localhost"]);
                 var clientTls = pki.Issue($"{plan.Name}-client", OperatorDn(plan), CertificateProfile.OrganisationClient);
                 var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
@@ -135,7 +138,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     if (j != i)
                     {
                         var other = DemoPlan.Operators[j];
-                        routes[other.Domain] = new Route("127.0.0.1", ports[1 + (4 * j)], "mx." + other.Domain);
+                        routes[other.Domain] = new Route("127.0.0.1", ports[1 + (PortsPerOperator * j)], "mx." + other.Domain);
                     }
                 }
 
@@ -144,7 +147,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     plan.Domain,
                     "mx." + plan.Domain,
                     Path.Combine(root, "operators", plan.Name),
-                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3])),
+                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3]), Loopback(ports[p + 4])),
                     new TlsFiles(serverTls.Certificate, serverTls.Key, clientTls.Certificate, clientTls.Key, pki.BundlePem),
                     new Uri(authorityUrl + "/listeblanchemssante.xml"),
                     new Uri(authorityUrl + "/checksum"),
@@ -153,7 +156,14 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     50L * 1024 * 1024,
                     TimeSpan.FromSeconds(20),
                     Publication: new AnnuairePublicationSettings(new Uri(authorityUrl + "/fhir"), PublicationInterval),
-                    Auth: operatorAuth);
+                    Auth: operatorAuth,
+                    Inbound: new SmtpInboundSettings
+                    {
+                        // REQ-09: the operators check peers against the CRL the authority publishes.
+                        CrlUrls = [new Uri(authorityUrl + "/pki/crl/organisations.crl")],
+                        CrlInterval = TimeSpan.FromMinutes(10),
+                        CrlRetryInterval = TimeSpan.FromMinutes(1),
+                    });
                 var node = await OperatorNode.StartAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
                 operators.Add(node);
                 var mailboxes = await EnsureMailboxesAsync(node, plan, pki, secrets, cancellationToken).ConfigureAwait(false);
@@ -169,7 +179,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     Format(node.Endpoints["imap"]!),
                     "https://" + Format(node.Endpoints["https"]!),
                     new DemoCertJson(clientTls.Certificate, clientTls.Key),
-                    mailboxes));
+                    mailboxes,
+                    Format(node.Endpoints["submissions"]!)));
             }
         }
         catch
@@ -417,6 +428,25 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
 
     private static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
 
+    /// <summary>
+    /// The demo CRL is valid <see cref="PkiFolder.CrlValidity"/>: a demo restarted later gets a fresh one
+    /// (same revocations, next number) so the operators keep a usable CRL (REQ-09).
+    /// </summary>
+    private static void RefreshCrlIfAging(DemoPki pki)
+    {
+        if (File.Exists(pki.Crl))
+        {
+            if (CertificateRevocationList.TryParse(File.ReadAllBytes(pki.Crl), out var parsed, out _) &&
+                parsed!.NextUpdate is { } next && next - DateTimeOffset.UtcNow > PkiFolder.CrlValidity / 2)
+            {
+                return;
+            }
+        }
+
+        using var folder = PkiFolder.Open(pki.Directory);
+        folder.WriteCrl();
+    }
+
     private static string Format(IPEndPoint endpoint) => $"{endpoint.Address}:{endpoint.Port}";
 
     /// <summary>Consecutive ports from <paramref name="basePort"/>, or free ports chosen by the OS when it is 0.</summary>
@@ -424,13 +454,13 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     {
         if (basePort != 0)
         {
-            // Authority at base; operator i at base+10+10i (mx, submission, imap, https).
+            // Authority at base; operator i at base+10+10i (mx, submission, imap, https, submissions).
             var ports = new int[count];
             ports[0] = basePort;
             for (var i = 1; i < count; i++)
             {
-                var op = (i - 1) / 4;
-                ports[i] = basePort + 10 + (10 * op) + ((i - 1) % 4);
+                var op = (i - 1) / PortsPerOperator;
+                ports[i] = basePort + 10 + (10 * op) + ((i - 1) % PortsPerOperator);
             }
 
             return ports;

@@ -41,7 +41,8 @@ public sealed record DemoOperatorJson(
     [property: JsonPropertyName("imap")] string Imap,
     [property: JsonPropertyName("https")] string Https,
     [property: JsonPropertyName("clientCert")] DemoCertJson ClientCert,
-    [property: JsonPropertyName("mailboxes")] IReadOnlyList<DemoMailboxJson> Mailboxes);
+    [property: JsonPropertyName("mailboxes")] IReadOnlyList<DemoMailboxJson> Mailboxes,
+    [property: JsonPropertyName("submissions")] string? Submissions = null);
 
 public sealed record DemoCertJson(
     [property: JsonPropertyName("cert")] string Cert,

@@ -46,7 +46,7 @@ public sealed class AuthorityNode : IAsyncDisposable
         {
             CaBundlePemPath = settings.CaBundle,
             CaBundleP7b = PemFiles.ToP7b(bundle),
-            Crls = settings.CrlFiles.ToDictionary(kv => kv.Key, kv => File.ReadAllBytes(kv.Value)),
+            Crls = new CrlFiles(settings.CrlFiles),
         };
         try
         {

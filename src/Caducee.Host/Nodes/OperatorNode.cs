@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Net.Security;
 using Caducee.Annuaire.Publishing;
+using Caducee.Core.Antivirus;
 using Caducee.Core.Auth;
 using Caducee.Core.Auth.Oidc;
 using Caducee.Core.Policy;
@@ -23,10 +24,11 @@ using Microsoft.Extensions.Logging;
 namespace Caducee.Host.Nodes;
 
 /// <summary>
-/// An operator node: MX (mutual TLS with other operators), submission, IMAP and HTTPS on one Kestrel,
-/// plus the outbound queue runner, the whitelist synchronizer and the Annuaire Santé publisher, over one data folder.
+/// An operator node: MX (mutual TLS with other operators), submission (587 STARTTLS, 465 implicit TLS), IMAP
+/// and HTTPS on one Kestrel, plus the outbound queue runner, the whitelist and CRL synchronizers, the Annuaire
+/// Santé publisher and the store maintenance, over one data folder.
 /// </summary>
-public sealed class OperatorNode : IAsyncDisposable
+public sealed partial class OperatorNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
@@ -36,9 +38,11 @@ public sealed class OperatorNode : IAsyncDisposable
     private readonly QueueSignal _signal;
     private readonly OidcTokenValidator? _oidc;
     private readonly HttpsDocumentSource? _issuerDocuments;
+    private CrlSynchronizer? _crlSynchronizer;
 
-    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal, MailboxPublisher? publisher, OidcTokenValidator? oidc, HttpsDocumentSource? issuerDocuments)
+    private OperatorNode(OperatorSettings settings, WebApplication app, NodeEndpoints endpoints, NodeStorage storage, WhitelistStore whitelist, WhitelistSynchronizer synchronizer, QueueRunner queue, QueueSignal signal, CrlStore crls, MailboxPublisher? publisher, OidcTokenValidator? oidc, HttpsDocumentSource? issuerDocuments)
     {
+        Crls = crls;
         Publisher = publisher;
         _oidc = oidc;
         _issuerDocuments = issuerDocuments;
@@ -59,6 +63,9 @@ public sealed class OperatorNode : IAsyncDisposable
     public WhitelistStore Whitelist { get; }
 
     public QueueRunner Queue { get; }
+
+    /// <summary>The CRLs of the trust anchors' authorities held by this node (REQ-09).</summary>
+    public CrlStore Crls { get; }
 
     public IMailStore Store => _storage.Store;
 
@@ -81,8 +88,35 @@ public sealed class OperatorNode : IAsyncDisposable
         var synchronizer = new WhitelistSynchronizer(whitelist, new WhitelistSource(settings.WhitelistUrl, settings.WhitelistChecksumUrl, settings.WhitelistInterval), trust, loggerFactory.CreateLogger<WhitelistSynchronizer>());
         await synchronizer.SyncOnceAsync(cancellationToken).ConfigureAwait(false);
 
+        var inbound = settings.Inbound ?? new SmtpInboundSettings();
+        var logger = loggerFactory.CreateLogger("Caducee.Operator");
+
+        // REQ-09: the last good CRLs from disk first, then a fresh download (a failure keeps them).
+        var crls = new CrlStore(trust, storage.Layout.CrlCache, clock);
+        crls.LoadCache();
+        CrlSynchronizer? crlSynchronizer = null;
+        if (inbound.CrlUrls.Count > 0)
+        {
+            crlSynchronizer = new CrlSynchronizer(crls, new CrlSource(inbound.CrlUrls, inbound.CrlInterval, inbound.CrlRetryInterval), trust, loggerFactory.CreateLogger<CrlSynchronizer>(), clock);
+            await crlSynchronizer.SyncOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            LogNoCrlSource(logger);
+        }
+
         bool IsLocal(string domain) => string.Equals(domain, settings.Domain, StringComparison.OrdinalIgnoreCase);
-        var policy = new SmtpPolicyPipeline([new MsSanteTrustPolicy(whitelist, trust, IsLocal)]);
+        List<ISmtpPolicy> hooks =
+        [
+            new MsSanteTrustPolicy(whitelist, trust, IsLocal, crls, clock),
+            new DestinationSizePolicy(inbound.DestinationLimits),
+        ];
+        if (inbound.Antivirus is { } av)
+        {
+            hooks.Add(new AntivirusPolicy(new ClamdClient(av.Clamd, av.Timeout), av.FailOpen, loggerFactory.CreateLogger("Caducee.Antivirus")));
+        }
+
+        var policy = new SmtpPolicyPipeline(hooks);
         var authSettings = settings.Auth ?? OperatorAuthSettings.Default;
         HttpsDocumentSource? issuerDocuments = null;
         OidcTokenValidator? oidc = null;
@@ -99,13 +133,26 @@ public sealed class OperatorNode : IAsyncDisposable
             new LoginThrottle(clock, maxFailures: 5),
             new LoginThrottle(clock, maxFailures: 50),
             clientTrust: trust,
-            revocation: null, // the CRL component plugs in here (IRevocationCheck) once it lands
+            revocation: new CrlRevocationCheck(trust, crls), // EXTERNAL certificates against the same CRLs as the MX (REQ-09)
             oidc: oidc);
         var signal = new QueueSignal();
         var smtpServices = new SmtpServices(storage.Store, storage.Store, storage.Blobs, auth, policy, signal, clock, loggerFactory);
-        var tls = new TlsPolicy();
-        var mx = new SmtpConnectionHandler(new SmtpServerOptions { Kind = SmtpListenerKind.Mx, HostName = settings.HostName, Certificate = serverContext, IsLocalDomain = IsLocal, MaxMessageSize = settings.MaxMessageSize, Tls = tls }, smtpServices);
-        var submission = new SmtpConnectionHandler(new SmtpServerOptions { Kind = SmtpListenerKind.Submission, HostName = settings.HostName, Certificate = serverContext, IsLocalDomain = IsLocal, MaxMessageSize = settings.MaxMessageSize, Tls = tls }, smtpServices);
+        var tls = new TlsPolicy(inbound.CipherSuites);
+        var listener = new SmtpServerOptions
+        {
+            Kind = SmtpListenerKind.Mx,
+            HostName = settings.HostName,
+            Certificate = serverContext,
+            IsLocalDomain = IsLocal,
+            MaxMessageSize = settings.MaxMessageSize,
+            DrainLimit = settings.MaxMessageSize,
+            MaxDataLineLength = inbound.MaxLineLength,
+            Timeouts = Timeouts(inbound.Timeouts),
+            Tls = tls,
+        };
+        var mx = new SmtpConnectionHandler(listener, smtpServices);
+        var submission = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission }, smtpServices);
+        var submissions = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission, ImplicitTls = true }, smtpServices);
         var imap = new ImapConnectionHandler(new ImapServerOptions { HostName = settings.HostName, Certificate = serverContext, Tls = tls }, new ImapServices(storage.Store, storage.Blobs, auth, clock, loggerFactory));
         var client = new SmtpClientConnection(settings.HostName, tls, trust, clientContext, TimeSpan.FromMinutes(5));
         var queue = new QueueRunner(smtpServices, new StaticRouteResolver(settings.Routes), client, new QueueOptions { RetryDelay = settings.QueueRetryDelay }, settings.HostName, IsLocal);
@@ -116,6 +163,7 @@ public sealed class OperatorNode : IAsyncDisposable
         {
             KestrelFactory.Protocol(endpoints, k, "mx", settings.Listen.Mx, mx.OnConnectedAsync);
             KestrelFactory.Protocol(endpoints, k, "submission", settings.Listen.Submission, submission.OnConnectedAsync);
+            KestrelFactory.Protocol(endpoints, k, "submissions", settings.Listen.Submissions, submissions.OnConnectedAsync);
             KestrelFactory.Protocol(endpoints, k, "imap", settings.Listen.Imap, imap.OnConnectedAsync);
             KestrelFactory.Https(endpoints, k, settings.Listen.Https, serverCertificate, trust.Intermediates);
         });
@@ -132,17 +180,46 @@ public sealed class OperatorNode : IAsyncDisposable
                 MailboxPublisher.CreateHandler(trust, clientCertificate),
                 loggerFactory.CreateLogger<MailboxPublisher>())
             : null;
-        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal, publisher, oidc, issuerDocuments);
+        var node = new OperatorNode(settings, app, endpoints, storage, whitelist, synchronizer, queue, signal, crls, publisher, oidc, issuerDocuments) { _crlSynchronizer = crlSynchronizer };
         node._background.Add(Task.Run(() => queue.RunAsync(node._stopping.Token), CancellationToken.None));
         node._background.Add(Task.Run(() => synchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        if (crlSynchronizer is not null)
+        {
+            node._background.Add(Task.Run(() => crlSynchronizer.RunAsync(node._stopping.Token), CancellationToken.None));
+        }
+
         if (publisher is not null)
         {
             node._background.Add(Task.Run(() => publisher.RunAsync(node._stopping.Token), CancellationToken.None));
         }
+
         var maintenance = new StoreMaintenance(storage.Store, clock, loggerFactory.CreateLogger<StoreMaintenance>());
         node._background.Add(Task.Run(() => maintenance.RunAsync(node._stopping.Token), CancellationToken.None));
+
         return node;
     }
+
+    /// <summary>Fetches the CRLs now (tests, and after `pki revoke` on a demo). Returns the errors.</summary>
+    public Task<IReadOnlyList<string>> RefreshCrlsAsync(CancellationToken cancellationToken) =>
+        _crlSynchronizer?.SyncOnceAsync(cancellationToken) ?? Task.FromResult<IReadOnlyList<string>>(["no Crl:Urls configured"]);
+
+    private static SmtpTimeouts Timeouts(SmtpTimeoutSettings t)
+    {
+        var d = new SmtpTimeouts();
+        return new SmtpTimeouts
+        {
+            Greeting = t.Greeting ?? d.Greeting,
+            Mail = t.Mail ?? d.Mail,
+            Rcpt = t.Rcpt ?? d.Rcpt,
+            DataInitiation = t.DataInitiation ?? d.DataInitiation,
+            DataBlock = t.DataBlock ?? d.DataBlock,
+            DataTermination = t.DataTermination ?? d.DataTermination,
+            Command = t.Command ?? d.Command,
+        };
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "No Crl:Urls configured: the MX cannot check revocation and answers 451 to every peer until CRLs are available (REQ-09)")]
+    private static partial void LogNoCrlSource(ILogger logger);
 
     public async ValueTask DisposeAsync()
     {
@@ -156,6 +233,7 @@ public sealed class OperatorNode : IAsyncDisposable
         await Task.WhenAll(_background).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _synchronizer.Dispose();
+        _crlSynchronizer?.Dispose();
         Publisher?.Dispose();
         _signal.Dispose();
         _oidc?.Dispose();

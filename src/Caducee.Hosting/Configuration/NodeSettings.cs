@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
+using Caducee.Core.Antivirus;
 using Caducee.Core.Auth;
 using Caducee.Core.Auth.Oidc;
+using Caducee.Core.Policy;
 using Caducee.Core.Routing;
+using Caducee.Core.Security;
 using Caducee.Primitives;
 using Microsoft.Extensions.Configuration;
 
@@ -19,8 +23,45 @@ public enum NodeRole
 /// <summary>Certificate files of a node (PEM).</summary>
 public sealed record TlsFiles(string Certificate, string Key, string? ClientCertificate, string? ClientKey, string TrustBundle);
 
-/// <summary>The listeners of an operator; a null endpoint is not opened.</summary>
-public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, IPEndPoint? Imap, IPEndPoint? Https);
+/// <summary>The listeners of an operator; a null endpoint is not opened. <paramref name="Submissions"/> is submission over implicit TLS (465, RFC 8314).</summary>
+public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, IPEndPoint? Imap, IPEndPoint? Https, IPEndPoint? Submissions = null);
+
+/// <summary>RFC 5321 §4.5.3.2 timeouts of the SMTP listeners (see <c>Caducee.Smtp.Server.SmtpTimeouts</c>); null keeps the RFC default.</summary>
+public sealed record SmtpTimeoutSettings(
+    TimeSpan? Greeting = null,
+    TimeSpan? Mail = null,
+    TimeSpan? Rcpt = null,
+    TimeSpan? DataInitiation = null,
+    TimeSpan? DataBlock = null,
+    TimeSpan? DataTermination = null,
+    TimeSpan? Command = null);
+
+/// <summary>The clamd antivirus hook (REQ-44): where clamd listens, how long a scan may take, and whether a failed scan lets mail through.</summary>
+public sealed record AntivirusSettings(ClamdEndpoint Clamd, TimeSpan Timeout, bool FailOpen);
+
+/// <summary>
+/// What the SMTP listeners of an operator enforce beyond the defaults (issue 5): the TLS cipher allow-list
+/// (null: <see cref="TlsPolicy.DefaultCipherSuites"/>), the CRLs of the trust anchors (REQ-09), size limits
+/// per destination (REQ-18), the DATA line limit, the antivirus and the timeouts.
+/// </summary>
+public sealed record SmtpInboundSettings
+{
+    public IReadOnlyList<TlsCipherSuite>? CipherSuites { get; init; }
+
+    public IReadOnlyList<Uri> CrlUrls { get; init; } = [];
+
+    public TimeSpan CrlInterval { get; init; } = TimeSpan.FromHours(1);
+
+    public TimeSpan CrlRetryInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public DestinationSizeLimits DestinationLimits { get; init; } = DestinationSizeLimits.Default;
+
+    public int MaxLineLength { get; init; } = 1000;
+
+    public AntivirusSettings? Antivirus { get; init; }
+
+    public SmtpTimeoutSettings Timeouts { get; init; } = new();
+}
 
 /// <summary>
 /// Publication of the operator's mailboxes to the Annuaire Santé (issue 7 point 6): the authority's FHIR base
@@ -60,7 +101,8 @@ public sealed record OperatorSettings(
     long MaxMessageSize,
     TimeSpan QueueRetryDelay,
     AnnuairePublicationSettings? Publication = null,
-    OperatorAuthSettings? Auth = null);
+    OperatorAuthSettings? Auth = null,
+    SmtpInboundSettings? Inbound = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
 public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null, TestPscSettings? Psc = null);
@@ -105,6 +147,8 @@ public static class NodeSettings
             throw new ConfigurationException("Domain", $"'{domain}' is not a valid domain name", "a domain name such as hopital-nord.mssante.fr");
         }
 
+        // The SMTP inbound keys first: a bad cipher suite is reported whatever else is missing.
+        var inbound = Inbound(c);
         var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in c.GetSection("Routes").GetChildren())
         {
@@ -128,7 +172,8 @@ public static class NodeSettings
                 Endpoint(c, "Listen:Mx"),
                 Endpoint(c, "Listen:Submission"),
                 Endpoint(c, "Listen:Imap"),
-                Endpoint(c, "Listen:Https")),
+                Endpoint(c, "Listen:Https"),
+                Endpoint(c, "Listen:Submissions")),
             Tls: Tls(c, baseDir, clientRequired: true),
             WhitelistUrl: Url(c, "Whitelist:Url", required: true)!,
             WhitelistChecksumUrl: Url(c, "Whitelist:ChecksumUrl", required: false),
@@ -137,7 +182,8 @@ public static class NodeSettings
             MaxMessageSize: Size(c, "Limits:MaxMessageSize", 50L * 1024 * 1024),
             QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)),
             Publication: Publication(c),
-            Auth: Auth(c, baseDir));
+            Auth: Auth(c, baseDir),
+            Inbound: inbound);
     }
 
     /// <summary>
@@ -195,6 +241,79 @@ public static class NodeSettings
             RppsClaim = string.IsNullOrWhiteSpace(c["Auth:Oidc:RppsClaim"]) ? "SubjectNameID" : c["Auth:Oidc:RppsClaim"]!.Trim(),
         };
         return new OperatorAuthSettings(options, oidc, OptionalFile(c, "Auth:Oidc:TrustBundle", baseDir));
+    }
+
+    /// <summary>The SMTP inbound keys: Tls:CipherSuites, Crl:*, Limits:DestinationMaxSize:*, Limits:MaxLineLength, Antivirus:*, Smtp:Timeouts:*.</summary>
+    public static SmtpInboundSettings Inbound(IConfiguration c)
+    {
+        IReadOnlyList<TlsCipherSuite>? suites = null;
+        var suiteNames = List(c, "Tls:CipherSuites");
+        if (suiteNames.Count > 0)
+        {
+            if (!TlsPolicy.TryParseCipherSuites(suiteNames, out var parsed, out var error))
+            {
+                throw new ConfigurationException("Tls:CipherSuites", error!, "a list of IANA suite names, e.g. [\"TLS_AES_256_GCM_SHA384\", \"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384\"]");
+            }
+
+            suites = parsed;
+        }
+
+        var crlUrls = new List<Uri>();
+        foreach (var value in List(c, "Crl:Urls"))
+        {
+            crlUrls.Add(Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                ? uri
+                : throw new ConfigurationException("Crl:Urls", $"'{value}' is not an http or https URL", "the URLs of the CRLs of the trust anchors' authorities, e.g. http://igc-sante.esante.gouv.fr/CRL/ACI-EL-ORG.crl"));
+        }
+
+        var limits = new Dictionary<string, long>(DestinationSizeLimits.Default.Limits, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in c.GetSection("Limits:DestinationMaxSize").GetChildren())
+        {
+            var key = "Limits:DestinationMaxSize:" + child.Key;
+            if (!DomainName.IsValid(child.Key))
+            {
+                throw new ConfigurationException(key, $"'{child.Key}' is not a domain name", "a destination domain, e.g. \"patient.mssante.fr\": 25000000");
+            }
+
+            limits[child.Key.ToLowerInvariant()] = Size(c, key, 0);
+        }
+
+        AntivirusSettings? antivirus = null;
+        if (!string.IsNullOrWhiteSpace(c["Antivirus:Clamd"]))
+        {
+            if (!ClamdEndpoint.TryParse(c["Antivirus:Clamd"]!, out var endpoint, out var error))
+            {
+                throw new ConfigurationException("Antivirus:Clamd", error!, "clamd's unix socket (an absolute path, e.g. /run/clamav/clamd.ctl) or host:port (e.g. 127.0.0.1:3310)");
+            }
+
+            antivirus = new AntivirusSettings(endpoint!, Duration(c, "Antivirus:Timeout", TimeSpan.FromMinutes(1)), Bool(c, "Antivirus:FailOpen", false));
+        }
+
+        var lineLength = c["Limits:MaxLineLength"];
+        var maxLine = 1000;
+        if (!string.IsNullOrWhiteSpace(lineLength) && (!int.TryParse(lineLength, NumberStyles.None, CultureInfo.InvariantCulture, out maxLine) || maxLine is > 0 and < 80))
+        {
+            throw new ConfigurationException("Limits:MaxLineLength", $"'{lineLength}' is not a line length", "octets including CRLF, at least 80 (RFC 5321 says 1000), or 0 for no limit");
+        }
+
+        return new SmtpInboundSettings
+        {
+            CipherSuites = suites,
+            CrlUrls = crlUrls,
+            CrlInterval = Duration(c, "Crl:Interval", TimeSpan.FromHours(1)),
+            CrlRetryInterval = Duration(c, "Crl:RetryInterval", TimeSpan.FromMinutes(5)),
+            DestinationLimits = new DestinationSizeLimits(limits),
+            MaxLineLength = maxLine,
+            Antivirus = antivirus,
+            Timeouts = new SmtpTimeoutSettings(
+                OptionalDuration(c, "Smtp:Timeouts:Greeting"),
+                OptionalDuration(c, "Smtp:Timeouts:Mail"),
+                OptionalDuration(c, "Smtp:Timeouts:Rcpt"),
+                OptionalDuration(c, "Smtp:Timeouts:DataInitiation"),
+                OptionalDuration(c, "Smtp:Timeouts:DataBlock"),
+                OptionalDuration(c, "Smtp:Timeouts:DataTermination"),
+                OptionalDuration(c, "Smtp:Timeouts:Command")),
+        };
     }
 
     public static AuthoritySettings Authority(IConfiguration c, string baseDir)
@@ -293,6 +412,22 @@ public static class NodeSettings
             ? span
             : throw new ConfigurationException(key, $"'{value}' is not a positive duration", "hh:mm:ss, e.g. 01:00:00");
     }
+
+    /// <summary>A list given as a JSON array (Key:0, Key:1…) or as one comma- or space-separated string.</summary>
+    private static List<string> List(IConfiguration c, string key)
+    {
+        var section = c.GetSection(key);
+        var items = section.GetChildren().Select(x => x.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToList();
+        if (items.Count == 0 && !string.IsNullOrWhiteSpace(section.Value))
+        {
+            items.AddRange(section.Value.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        return items;
+    }
+
+    private static TimeSpan? OptionalDuration(IConfiguration c, string key) =>
+        string.IsNullOrWhiteSpace(c[key]) ? null : Duration(c, key, TimeSpan.Zero);
 
     private static long Size(IConfiguration c, string key, long fallback)
     {

@@ -9,35 +9,44 @@ namespace Caducee.MsSante.Trust;
 /// <summary>
 /// The border of the trust space, as SMTP policy hooks (REQ-05, REQ-08, REQ-09):
 /// <list type="bullet">
-/// <item>on the MX, a peer must present a client certificate chaining to the configured anchors, and its
-/// subject DN must equal the whitelist's <c>DNCertificatOperateur</c> for the sender's domain;</item>
+/// <item>on the MX, a peer must present a client certificate chaining to the configured anchors, not
+/// revoked according to the CRL of its issuer, and its subject DN must equal the whitelist's
+/// <c>DNCertificatOperateur</c> for the sender's domain; sender and recipient domains must be whitelisted;</item>
 /// <item>on submission, remote recipients must be in whitelisted domains;</item>
 /// <item>the queue relays only to whitelisted domains.</item>
 /// </list>
-/// When the whitelist cannot be consulted the answer is 451 4.4.3, never a 5xx (STYLE.md §4.6).
+/// When the whitelist or the CRL cannot be consulted the answer is 451 4.4.3, never a 5xx (STYLE.md §4.6).
 /// </summary>
-public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, CertificateTrust trust, Func<string, bool> isLocalDomain) : ISmtpPolicy
+public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, CertificateTrust trust, Func<string, bool> isLocalDomain, IRevocationChecker revocation, TimeProvider? clock = null) : ISmtpPolicy
 {
     private static readonly PolicyVerdict s_unavailable =
         PolicyVerdict.TempFail("4.4.3", "MSSanté whitelist unavailable at this operator; try again later");
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public ValueTask<PolicyVerdict> OnMailFromAsync(SmtpPolicyContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(context.Listener == SmtpListenerKind.Mx ? CheckPeer(context) : PolicyVerdict.Continue);
 
     public ValueTask<PolicyVerdict> OnRcptToAsync(SmtpPolicyContext context, MailAddress recipient, CancellationToken cancellationToken)
     {
-        if (context.Listener != SmtpListenerKind.Submission || isLocalDomain(recipient.Domain))
+        if (context.Listener == SmtpListenerKind.Mx)
+        {
+            // REQ-05: the recipient's domain is in the trust space too (the MX only takes its own domains).
+            return ValueTask.FromResult(CheckDestination(recipient.Domain, "Recipient domain {0} is not in the MSSanté whitelist: this operator receives mail only for domains of the trust space"));
+        }
+
+        if (isLocalDomain(recipient.Domain))
         {
             return ValueTask.FromResult(PolicyVerdict.Continue);
         }
 
-        return ValueTask.FromResult(CheckDestination(recipient.Domain));
+        return ValueTask.FromResult(CheckDestination(recipient.Domain, null));
     }
 
     public ValueTask<PolicyVerdict> OnOutboundAsync(string domain, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(CheckDestination(domain));
+        ValueTask.FromResult(CheckDestination(domain, null));
 
-    private PolicyVerdict CheckDestination(string domain)
+    private PolicyVerdict CheckDestination(string domain, string? refusal)
     {
         var list = whitelist.Current;
         if (list is null)
@@ -46,7 +55,7 @@ public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, Certificate
         }
 
         return list.Document.Find(domain) is null
-            ? PolicyVerdict.Reject(550, "5.7.1", $"Domain {domain} is not in the MSSanté whitelist: only addresses of the MSSanté trust space can be reached")
+            ? PolicyVerdict.Reject(550, "5.7.1", string.Format(System.Globalization.CultureInfo.InvariantCulture, refusal ?? "Domain {0} is not in the MSSanté whitelist: only addresses of the MSSanté trust space can be reached", domain), "domain not whitelisted")
             : PolicyVerdict.Continue;
     }
 
@@ -63,10 +72,25 @@ public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, Certificate
             return PolicyVerdict.Reject(550, "5.7.1", "Client certificate required: present your operator's IGC-Santé certificate in the TLS handshake", "no client certificate");
         }
 
-        var check = trust.Validate(certificate, X509KeyUsagePurpose.ClientAuth);
+        var (check, chain) = trust.ValidateChain(certificate, X509KeyUsagePurpose.ClientAuth, _clock.GetUtcNow().UtcDateTime);
         if (!check.IsValid)
         {
-            return PolicyVerdict.Reject(550, "5.7.1", $"Client certificate rejected: {check.Reason}", check.Reason);
+            return PolicyVerdict.Reject(550, "5.7.1", $"Client certificate rejected: {check.Reason}; present your operator's valid IGC-Santé certificate", check.Reason);
+        }
+
+        // REQ-09: revocation by the CRL of the issuer; no usable CRL is a temporary failure, never a 5xx.
+        var status = revocation.Check(chain);
+        foreach (var c in chain)
+        {
+            c.Dispose();
+        }
+
+        switch (status.State)
+        {
+            case RevocationState.Revoked:
+                return PolicyVerdict.Reject(550, "5.7.1", $"Client certificate revoked: {status.Detail}; your operator must use a new IGC-Santé certificate", "certificate revoked");
+            case RevocationState.Unknown:
+                return PolicyVerdict.TempFail("4.4.3", $"Cannot check the revocation of your certificate: {status.Detail}; try again later", "CRL unavailable: " + status.Detail);
         }
 
         var list = whitelist.Current;
@@ -87,11 +111,11 @@ public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, Certificate
         var entry = list.Document.Find(context.Sender.Domain);
         if (entry is null)
         {
-            return PolicyVerdict.Reject(550, "5.7.1", $"Sender domain {context.Sender.Domain} is not in the MSSanté whitelist", "sender domain not whitelisted");
+            return PolicyVerdict.Reject(550, "5.7.1", $"Sender domain {context.Sender.Domain} is not in the MSSanté whitelist: only operators of the trust space may send through this MX", "sender domain not whitelisted");
         }
 
         return DistinguishedName.Parse(entry.DnCertificatOperateur).Equals(peerDn)
             ? PolicyVerdict.Continue
-            : PolicyVerdict.Reject(550, "5.7.1", $"Certificate subject {peerDn} is not the operator certificate listed for {context.Sender.Domain}", "DN mismatch");
+            : PolicyVerdict.Reject(550, "5.7.1", $"Certificate subject {peerDn} is not the operator certificate listed for {context.Sender.Domain} (expected {entry.DnCertificatOperateur})", "DN mismatch");
     }
 }

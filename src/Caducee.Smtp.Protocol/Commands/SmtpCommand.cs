@@ -10,6 +10,8 @@ public enum SmtpVerb
     Rcpt,
     Data,
     Bdat,
+    /// <summary>BDAT … LAST: the last chunk of a message.</summary>
+    BdatLast,
     Rset,
     Noop,
     Quit,

@@ -24,12 +24,12 @@ public static class CommandParser
         }
         catch (DecoderFallbackException)
         {
-            return Invalid(500, "5.5.2", "Command line is not valid UTF-8");
+            return IsBdat(line) ? BdatSyntaxError() : Invalid(500, "5.5.2", "Command line is not valid UTF-8");
         }
 
         if (text.AsSpan().ContainsAny('\0', '\r'))
         {
-            return Invalid(500, "5.5.2", "Command line contains NUL or a bare CR");
+            return IsBdat(line) ? BdatSyntaxError() : Invalid(500, "5.5.2", "Command line contains NUL or a bare CR");
         }
 
         var space = text.IndexOf(' ', StringComparison.Ordinal);
@@ -204,22 +204,28 @@ public static class CommandParser
         return new RcptCommand(address, notify, orcpt);
     }
 
+    // bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ] CRLF ; chunk-size = 1*DIGIT ; end-marker = "LAST" (RFC 3030 §2)
     private static SmtpCommand ParseBdat(string args)
     {
         var parts = args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is < 1 or > 2 ||
-            !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size))
+            !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) ||
+            (parts.Length == 2 && !parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase)))
         {
-            return Invalid(501, "5.5.4", "Syntax: BDAT <size> [LAST]");
-        }
-
-        if (parts.Length == 2 && !parts[1].Equals("LAST", StringComparison.OrdinalIgnoreCase))
-        {
-            return Invalid(501, "5.5.4", "Syntax: BDAT <size> [LAST]");
+            return BdatSyntaxError();
         }
 
         return new BdatCommand(size, parts.Length == 2);
     }
+
+    // The chunk that follows a BDAT cannot be skipped without its size: whatever comes next could be taken
+    // for commands. Refuse and close (as Exim does on a synchronization error).
+    private static InvalidCommand BdatSyntaxError() => new(
+        new SmtpReply(554, "5.5.4", "Syntax: BDAT <size> [LAST]; the chunk that follows cannot be skipped, closing connection"),
+        LosesSynchronization: true);
+
+    private static bool IsBdat(ReadOnlySpan<byte> line) =>
+        line.Length >= 5 && Ascii.EqualsIgnoreCase(line[..5], "BDAT "u8);
 
     private static SmtpCommand ParseAuth(string args)
     {

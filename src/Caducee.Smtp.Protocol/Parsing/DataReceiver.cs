@@ -16,8 +16,9 @@ public enum DataStatus
 /// Receives the content of a DATA command (RFC 5321 §4.1.1.4, §4.5.2): removes dot-stuffing, finds the
 /// ".CRLF" line that ends the message, and caps the size <em>while</em> reading (the lesson of
 /// SmtpServer#225): past <see cref="MaxSize"/> the content is drained, not buffered, and
-/// <see cref="TooLarge"/> is set so the session answers 552 after the terminator. Sans-I/O: bytes in,
-/// unstuffed bytes out to an <see cref="IBufferWriter{T}"/>.
+/// <see cref="TooLarge"/> is set so the session answers 552 after the terminator. Lines are bounded the same
+/// way (RFC 5321 §4.5.3.1.6: 1000 octets including CRLF): a longer line sets <see cref="LineTooLong"/> and the
+/// rest of the message is drained. Sans-I/O: bytes in, unstuffed bytes out to an <see cref="IBufferWriter{T}"/>.
 /// </summary>
 /// <remarks>
 /// Only CRLF "." CRLF ends the message. A bare LF followed by "." is content (no SMTP smuggling here);
@@ -30,10 +31,14 @@ public sealed class DataReceiver
     private const byte ByteDot = (byte)'.';
 
     private State _state = State.LineStart;
+    private long _lineLength;
 
-    public DataReceiver(long maxSize)
+    /// <param name="maxSize">The largest message kept, in octets after unstuffing.</param>
+    /// <param name="maxLineLength">The longest line, in octets on the wire including CRLF; 0 for no limit.</param>
+    public DataReceiver(long maxSize, int maxLineLength = 0)
     {
         MaxSize = maxSize;
+        MaxLineLength = maxLineLength;
     }
 
     private enum State
@@ -48,6 +53,12 @@ public sealed class DataReceiver
 
     /// <summary>The largest message accepted, in octets after unstuffing.</summary>
     public long MaxSize { get; }
+
+    /// <summary>The longest line accepted, in octets on the wire including CRLF (0: no limit).</summary>
+    public int MaxLineLength { get; }
+
+    /// <summary>True once a line passed <see cref="MaxLineLength"/>; the rest is drained.</summary>
+    public bool LineTooLong { get; private set; }
 
     /// <summary>Octets of content seen so far (after unstuffing), counted even when draining.</summary>
     public long Size { get; private set; }
@@ -64,7 +75,9 @@ public sealed class DataReceiver
         _state = State.LineStart;
         Size = 0;
         TooLarge = false;
+        LineTooLong = false;
         SawBareLineEnding = false;
+        _lineLength = 0;
     }
 
     /// <summary>
@@ -81,6 +94,7 @@ public sealed class DataReceiver
             var i = 0;
             while (i < span.Length)
             {
+                var start = i;
                 switch (_state)
                 {
                     case State.LineStart:
@@ -101,6 +115,12 @@ public sealed class DataReceiver
                             // Fast path: copy up to the next CR or LF in one go.
                             var rest = span[i..];
                             var stop = rest.IndexOfAny(ByteCr, ByteLf);
+                            if (MaxLineLength > 0 && _lineLength + (stop < 0 ? rest.Length : stop) + 1 > MaxLineLength)
+                            {
+                                // Even the shortest line end (a bare LF) would not fit: stop keeping content now.
+                                LineTooLong = true;
+                            }
+
                             if (stop < 0)
                             {
                                 Write(output, rest);
@@ -159,6 +179,7 @@ public sealed class DataReceiver
                         if (span[i] == ByteLf)
                         {
                             _state = State.Done;
+                            _lineLength = 0;
                             consumed = input.GetPosition(offset + i + 1);
                             return DataStatus.Complete;
                         }
@@ -173,6 +194,8 @@ public sealed class DataReceiver
                         consumed = input.GetPosition(offset + i);
                         return DataStatus.Complete;
                 }
+
+                CountLine(span, start, i);
             }
 
             offset += span.Length;
@@ -180,6 +203,26 @@ public sealed class DataReceiver
 
         consumed = input.End;
         return DataStatus.NeedMoreData;
+    }
+
+    // RFC 5321 §4.5.3.1.6: counts the wire octets of the current line; any LF ends a line.
+    private void CountLine(ReadOnlySpan<byte> span, int start, int end)
+    {
+        if (MaxLineLength <= 0 || end == start)
+        {
+            return;
+        }
+
+        _lineLength += end - start;
+        if (_lineLength > MaxLineLength)
+        {
+            LineTooLong = true;
+        }
+
+        if (span[end - 1] == ByteLf)
+        {
+            _lineLength = 0;
+        }
     }
 
     private void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
@@ -190,7 +233,7 @@ public sealed class DataReceiver
         }
 
         Size += bytes.Length;
-        if (TooLarge)
+        if (TooLarge || LineTooLong)
         {
             return;
         }

@@ -39,9 +39,13 @@ public static class SmtpStateTable
             [(SmtpState.MailGiven, SmtpVerb.Rset)] = SmtpState.Ready,
             [(SmtpState.RcptGiven, SmtpVerb.Rcpt)] = SmtpState.RcptGiven,
             [(SmtpState.RcptGiven, SmtpVerb.Data)] = SmtpState.Ready,
-            [(SmtpState.RcptGiven, SmtpVerb.Bdat)] = SmtpState.InBdat,
             [(SmtpState.RcptGiven, SmtpVerb.Rset)] = SmtpState.Ready,
+
+            // RFC 3030 §2: BDAT chunks until BDAT LAST; no DATA, MAIL or RCPT in between (503).
+            [(SmtpState.RcptGiven, SmtpVerb.Bdat)] = SmtpState.InBdat,
+            [(SmtpState.RcptGiven, SmtpVerb.BdatLast)] = SmtpState.Ready,
             [(SmtpState.InBdat, SmtpVerb.Bdat)] = SmtpState.InBdat,
+            [(SmtpState.InBdat, SmtpVerb.BdatLast)] = SmtpState.Ready,
             [(SmtpState.InBdat, SmtpVerb.Rset)] = SmtpState.Ready,
             [(SmtpState.Connected, SmtpVerb.Rset)] = SmtpState.Connected,
         };

@@ -13,9 +13,10 @@ using Caducee.Smtp.Server.Session;
 namespace Caducee.Smtp.Server.Handlers;
 
 /// <summary>
-/// DATA (RFC 5321 §4.1.1.4). At the end of the content: size verdict, trace header, Message-ID and Date
-/// on submission when missing (RFC 6409 §8), then one durable accept (blob fsynced, metadata committed)
-/// before the 250: a message acknowledged is never lost.
+/// DATA (RFC 5321 §4.1.1.4), and the end of every message (DATA or BDAT LAST): size and line verdicts, the
+/// end-of-data policy hooks (size per destination, antivirus), trace header, Message-ID and Date on submission
+/// when missing (RFC 6409 §8), then one durable accept (blob fsynced, metadata committed) before the 250: a
+/// message acknowledged is never lost.
 /// </summary>
 internal static class DataHandler
 {
@@ -25,15 +26,32 @@ internal static class DataHandler
         return (true, SessionAction.BeginData);
     }
 
-    public static async Task EndOfDataAsync(SmtpSession session, DataReceiver receiver, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public static Task EndOfDataAsync(SmtpSession session, DataReceiver receiver, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        EndOfMessageAsync(session, content, receiver.TooLarge, receiver.LineTooLong, cancellationToken);
+
+    /// <summary>The end of a message, by DATA or by BDAT LAST: limits, end-of-data hooks, trace headers, durable accept.</summary>
+    public static async Task EndOfMessageAsync(SmtpSession session, ReadOnlyMemory<byte> content, bool tooLarge, bool lineTooLong, CancellationToken cancellationToken)
     {
         var tx = session.Transaction!;
+        var context = session.PolicyContext();
         session.Transaction = null;
-        if (receiver.TooLarge)
+        if (tooLarge || lineTooLong)
         {
-            var reply = new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize} octets");
+            var reply = tooLarge
+                ? new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize} octets")
+                : new SmtpReply(554, "5.6.0", $"Message refused: a line is longer than {session.Options.MaxDataLineLength} octets (RFC 5321 §4.5.3.1.6); wrap long lines or use a MIME transfer encoding");
             Log.MessageRefused(session.Logger, session.Id, reply.Code, reply.Enhanced, reply.Text);
             session.Reply(reply);
+            return;
+        }
+
+        // End-of-data hooks (size per destination, antivirus) see the message as received.
+        var recipients = tx.LocalRecipients.Select(r => r.Command.Recipient).Concat(tx.RemoteRecipients.Select(r => r.Recipient)).ToList();
+        var verdict = await session.Services.Policy.OnEndOfDataAsync(context, new ReceivedMessage(recipients, content), cancellationToken).ConfigureAwait(false);
+        if (verdict.IsRefusal)
+        {
+            Log.PolicyRefused(session.Logger, session.Id, "DATA", verdict.Reply!.Code, verdict.Reply.Enhanced, verdict.Reason);
+            session.Reply(verdict.Reply);
             return;
         }
 

@@ -32,6 +32,7 @@ internal static class HeloHandler
             "SMTPUTF8",
             "ENHANCEDSTATUSCODES",
             "DSN",
+            "CHUNKING",
         };
 
         if (session.Tls is null)

@@ -49,6 +49,14 @@ internal static class MailHandler
             }
         }
 
+        if (command.Body == BodyType.BinaryMime)
+        {
+            // RFC 3030 §3: BINARYMIME is not advertised (relaying it would need a conversion to 8BITMIME).
+            session.Errors++;
+            session.Reply(new SmtpReply(555, "5.5.4", "BODY=BINARYMIME is not supported here; send the message as 8BITMIME (with BDAT or DATA)"));
+            return false;
+        }
+
         if (command.DeclaredSize > session.Options.MaxMessageSize)
         {
             session.Reply(new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {session.Options.MaxMessageSize} octets"));

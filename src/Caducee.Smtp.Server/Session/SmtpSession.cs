@@ -23,7 +23,11 @@ internal enum SessionAction
     None,
     StartTls,
     BeginData,
+    /// <summary>A BDAT chunk follows the command line (consumed even when the BDAT is refused).</summary>
+    BeginChunk,
     Quit,
+    /// <summary>The reply queued is the last: close without waiting for QUIT (lost synchronization, endless input).</summary>
+    Close,
 }
 
 /// <summary>
@@ -38,6 +42,7 @@ internal sealed class SmtpSession : IAsyncDisposable
     private Mode _mode = Mode.Command;
     private DataReceiver? _dataReceiver;
     private ArrayBufferWriter<byte>? _content;
+    private long _drained;
 
     public SmtpSession(Stream stream, IPEndPoint? remote, SmtpServerOptions options, SmtpServices services, ILogger logger)
     {
@@ -54,6 +59,7 @@ internal sealed class SmtpSession : IAsyncDisposable
         Command,
         DrainLine,
         Data,
+        Chunk,
         Sasl,
     }
 
@@ -82,10 +88,16 @@ internal sealed class SmtpSession : IAsyncDisposable
     /// <summary>The SASL exchange in progress, if any (the next line is a SASL response, not a command).</summary>
     public SaslExchange? Sasl { get; set; }
 
+    /// <summary>The BDAT chunks of the transaction in progress (RFC 3030): the receiver and the content so far.</summary>
+    public BdatTransfer? Bdat { get; set; }
+
+    /// <summary>A refused BDAT whose chunk is being read and discarded before its refusal is sent.</summary>
+    public BdatTransfer? PendingDiscard { get; set; }
+
     public int Errors { get; set; }
 
     public SmtpPolicyContext PolicyContext() =>
-        new(Id, Options.Kind, Remote, HeloName, Tls, Principal, Transaction?.Mail.Sender);
+        new(Id, Options.Kind, Remote, HeloName, Tls, Principal, Transaction?.Mail.Sender, Transaction?.Mail.DeclaredSize);
 
     /// <summary>Queues a reply; it is written at the next flush.</summary>
     public void Reply(SmtpReply reply) => ReplyWriter.Write(_pending, reply);
@@ -96,7 +108,8 @@ internal sealed class SmtpSession : IAsyncDisposable
         var reason = "closed by client";
         try
         {
-            if (Options.ImplicitTls && !await UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false))
+            // RFC 5321 §4.5.3.2.1: the 220 comes within the greeting timeout, implicit TLS handshake (465) included.
+            if (Options.ImplicitTls && !await UpgradeToTlsAsync(Min(Options.HandshakeTimeout, Options.Timeouts.Greeting), cancellationToken).ConfigureAwait(false))
             {
                 reason = "TLS handshake failed";
                 return;
@@ -135,7 +148,8 @@ internal sealed class SmtpSession : IAsyncDisposable
         while (true)
         {
             ReadResult result;
-            var timeout = _mode == Mode.Data ? Options.DataTimeout : Options.CommandTimeout;
+            // RFC 5321 §4.5.3.2.5 and §4.5.3.2.7: a data block, or the next command.
+            var timeout = _mode is Mode.Data or Mode.Chunk ? Options.Timeouts.DataBlock : Options.Timeouts.Command;
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 cts.CancelAfter(timeout);
@@ -161,8 +175,11 @@ internal sealed class SmtpSession : IAsyncDisposable
             {
                 case SessionAction.Quit:
                     return "QUIT";
+                case SessionAction.Close:
+                    await LingerAsync().ConfigureAwait(false);
+                    return "closed by server after a protocol or limit violation";
                 case SessionAction.StartTls:
-                    if (!await UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false))
+                    if (!await UpgradeToTlsAsync(Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false))
                     {
                         return "TLS handshake failed";
                     }
@@ -191,28 +208,65 @@ internal sealed class SmtpSession : IAsyncDisposable
             switch (_mode)
             {
                 case Mode.DrainLine:
-                    if (!LineReader.TryDrainLine(ref buffer))
                     {
-                        return (SessionAction.None, buffer);
-                    }
+                        var before = buffer.Length;
+                        var drained = LineReader.TryDrainLine(ref buffer);
+                        _drained += before - buffer.Length;
+                        if (!drained)
+                        {
+                            if (_drained > Options.DrainLimit)
+                            {
+                                Reply(new SmtpReply(500, "5.5.2", $"Line too long (limit {Options.MaxCommandLine} octets); closing connection"));
+                                return (SessionAction.Close, buffer);
+                            }
 
-                    _mode = Mode.Command;
-                    Errors++;
-                    Reply(new SmtpReply(500, "5.5.2", $"Line too long (limit {Options.MaxCommandLine} octets, {Options.MaxAuthLine} for AUTH)"));
-                    continue;
+                            return (SessionAction.None, buffer);
+                        }
+
+                        _mode = Mode.Command;
+                        Errors++;
+                        Reply(new SmtpReply(500, "5.5.2", $"Line too long (limit {Options.MaxCommandLine} octets, {Options.MaxAuthLine} for AUTH)"));
+                        continue;
+                    }
 
                 case Mode.Data:
-                    var status = _dataReceiver!.Feed(buffer, _content!, out var consumed);
-                    buffer = buffer.Slice(consumed);
-                    if (status == DataStatus.NeedMoreData)
                     {
-                        return (SessionAction.None, buffer);
+                        var status = _dataReceiver!.Feed(buffer, _content!, out var consumed);
+                        buffer = buffer.Slice(consumed);
+                        if (status == DataStatus.NeedMoreData)
+                        {
+                            if (_dataReceiver.Size > Options.MaxMessageSize + Options.DrainLimit)
+                            {
+                                // Never drain forever: answer and close.
+                                Transaction = null;
+                                State = SmtpState.Ready;
+                                Reply(new SmtpReply(552, "5.3.4", $"Message size exceeds the limit of {Options.MaxMessageSize} octets; closing connection"));
+                                return (SessionAction.Close, buffer);
+                            }
+
+                            return (SessionAction.None, buffer);
+                        }
+
+                        _mode = Mode.Command;
+                        await WithinAsync(Options.Timeouts.DataTermination, ct => DataHandler.EndOfDataAsync(this, _dataReceiver, _content!.WrittenMemory, ct), cancellationToken).ConfigureAwait(false);
+                        _content = null;
+                        continue;
                     }
 
-                    _mode = Mode.Command;
-                    await DataHandler.EndOfDataAsync(this, _dataReceiver, _content!.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                    _content = null;
-                    continue;
+                case Mode.Chunk:
+                    {
+                        var transfer = PendingDiscard ?? Bdat!;
+                        var status = transfer.Receiver.Feed(buffer, transfer.Content, out var consumed);
+                        buffer = buffer.Slice(consumed);
+                        if (status == DataStatus.NeedMoreData)
+                        {
+                            return (SessionAction.None, buffer);
+                        }
+
+                        _mode = Mode.Command;
+                        await WithinAsync(Options.Timeouts.DataTermination, ct => BdatHandler.EndOfChunkAsync(this, ct), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
             }
 
             // RFC 4954 §4: AUTH lines and SASL responses may reach 12,288 octets (bearer tokens are long).
@@ -230,6 +284,7 @@ internal sealed class SmtpSession : IAsyncDisposable
                 // An oversized SASL response ends the exchange; the drained line is answered 500.
                 Sasl = null;
                 _mode = Mode.DrainLine;
+                _drained = 0;
                 continue;
             }
 
@@ -252,6 +307,11 @@ internal sealed class SmtpSession : IAsyncDisposable
             {
                 case SessionAction.Quit:
                     return (SessionAction.Quit, buffer);
+                case SessionAction.Close:
+                    return (SessionAction.Close, buffer.Slice(buffer.End));
+                case SessionAction.BeginChunk:
+                    _mode = Mode.Chunk;
+                    continue;
                 case SessionAction.StartTls:
                     if (buffer.Length > 0)
                     {
@@ -264,7 +324,7 @@ internal sealed class SmtpSession : IAsyncDisposable
                     return (SessionAction.StartTls, buffer);
                 case SessionAction.BeginData:
                     _mode = Mode.Data;
-                    _dataReceiver = new DataReceiver(Options.MaxMessageSize);
+                    _dataReceiver = new DataReceiver(Options.MaxMessageSize, Options.MaxDataLineLength);
                     _content = new ArrayBufferWriter<byte>(16 * 1024);
                     break;
             }
@@ -282,33 +342,48 @@ internal sealed class SmtpSession : IAsyncDisposable
         {
             Errors++;
             Reply(invalid.Reply);
-            return SessionAction.None;
+            return invalid.LosesSynchronization ? SessionAction.Close : SessionAction.None;
         }
 
         if (!SmtpStateTable.TryAccept(State, command.Verb, out var next))
         {
             Errors++;
-            Reply(State switch
+            var refusal = State switch
             {
                 SmtpState.Connected => new SmtpReply(503, "5.5.1", "Send EHLO first"),
                 SmtpState.Ready when command.Verb is SmtpVerb.Rcpt => new SmtpReply(503, "5.5.1", "Need MAIL before RCPT"),
-                SmtpState.MailGiven when command.Verb is SmtpVerb.Data or SmtpVerb.Bdat => new SmtpReply(503, "5.5.1", "Need RCPT before DATA"),
+                SmtpState.Ready when command.Verb is SmtpVerb.Data or SmtpVerb.Bdat or SmtpVerb.BdatLast => new SmtpReply(503, "5.5.1", "Need MAIL and RCPT before DATA or BDAT"),
+                SmtpState.MailGiven when command.Verb is SmtpVerb.Data or SmtpVerb.Bdat or SmtpVerb.BdatLast => new SmtpReply(503, "5.5.1", "Need RCPT before DATA: no valid recipient"),
+                SmtpState.InBdat when command.Verb is SmtpVerb.Data => new SmtpReply(503, "5.5.1", "DATA cannot follow BDAT in the same transaction (RFC 3030); send RSET"),
+                SmtpState.InBdat when command.Verb is SmtpVerb.Mail or SmtpVerb.Rcpt => new SmtpReply(503, "5.5.1", "BDAT transfer in progress: send the rest with BDAT … LAST, or RSET"),
                 _ when command.Verb is SmtpVerb.Mail => new SmtpReply(503, "5.5.1", "Nested MAIL command"),
                 _ when command.Verb is SmtpVerb.StartTls => new SmtpReply(503, "5.5.1", "STARTTLS not allowed now"),
                 _ => SmtpReply.BadSequence,
-            });
-            return SessionAction.None;
+            };
+
+            // RFC 3030 §2: a refused BDAT still has its chunk coming; it is consumed, then answered.
+            return command is BdatCommand refusedChunk ? BdatHandler.Start(this, refusedChunk, refusal) : Refuse(refusal);
         }
 
-        var (accepted, action) = command switch
+        if (command is BdatCommand chunk)
+        {
+            var action = BdatHandler.Start(this, chunk, refusal: null);
+            if (action == SessionAction.BeginChunk)
+            {
+                State = next;
+            }
+
+            return action;
+        }
+
+        var (accepted, sessionAction) = command switch
         {
             HeloCommand c => (HeloHandler.Handle(this, c), SessionAction.None),
             StartTlsCommand => StartTlsHandler.Handle(this),
             AuthCommand c => (await AuthHandler.StartAsync(this, c, cancellationToken).ConfigureAwait(false), SessionAction.None),
-            MailCommand c => (await MailHandler.HandleAsync(this, c, cancellationToken).ConfigureAwait(false), SessionAction.None),
-            RcptCommand c => (await RcptHandler.HandleAsync(this, c, cancellationToken).ConfigureAwait(false), SessionAction.None),
+            MailCommand c => (await WithinAsync(Options.Timeouts.Mail, ct => MailHandler.HandleAsync(this, c, ct), cancellationToken, onTimeout: () => Transaction = null).ConfigureAwait(false), SessionAction.None),
+            RcptCommand c => (await WithinAsync(Options.Timeouts.Rcpt, ct => RcptHandler.HandleAsync(this, c, ct), cancellationToken).ConfigureAwait(false), SessionAction.None),
             DataCommand => DataHandler.Begin(this),
-            BdatCommand => NotImplemented("BDAT (CHUNKING) is not offered by this server"),
             RsetCommand => Rset(),
             NoopCommand => Simple(SmtpReply.Ok),
             VrfyCommand => Simple(new SmtpReply(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery")),
@@ -322,7 +397,41 @@ internal sealed class SmtpSession : IAsyncDisposable
             State = next;
         }
 
-        return action;
+        return sessionAction;
+    }
+
+    /// <summary>
+    /// Runs our own processing of a command within its RFC 5321 §4.5.3.2 budget: past it, the command is answered
+    /// 451 (the client would give up anyway) instead of leaving the client without a reply.
+    /// </summary>
+    private async ValueTask<bool> WithinAsync(TimeSpan budget, Func<CancellationToken, ValueTask<bool>> step, CancellationToken cancellationToken, Action? onTimeout = null)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(budget);
+        try
+        {
+            return await step(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            onTimeout?.Invoke();
+            Log.ProcessingTimedOut(Logger, Id, budget);
+            Reply(new SmtpReply(451, "4.3.0", "Local processing took too long; try again later"));
+            return false;
+        }
+    }
+
+    private ValueTask WithinAsync(TimeSpan budget, Func<CancellationToken, Task> step, CancellationToken cancellationToken) =>
+        new(WithinAsync(budget, async ct =>
+        {
+            await step(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).AsTask());
+
+    private SessionAction Refuse(SmtpReply reply)
+    {
+        Reply(reply);
+        return SessionAction.None;
     }
 
     private (bool, SessionAction) Simple(SmtpReply reply)
@@ -341,6 +450,7 @@ internal sealed class SmtpSession : IAsyncDisposable
     private (bool, SessionAction) Rset()
     {
         Transaction = null;
+        Bdat = null;
         Reply(SmtpReply.Ok);
         return (true, SessionAction.None);
     }
@@ -351,12 +461,12 @@ internal sealed class SmtpSession : IAsyncDisposable
         return true;
     }
 
-    private async Task<bool> UpgradeToTlsAsync(CancellationToken cancellationToken)
+    private async Task<bool> UpgradeToTlsAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         // A client certificate is requested on every listener: required on the MX (trust policy), optional
         // on submission where it serves SASL EXTERNAL (REQ-14, REQ-16).
         var options = Options.Tls.ServerOptions(Options.Certificate, requestClientCertificate: true);
-        var (tls, error) = await _transport.UpgradeToTlsAsync(options, Options.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+        var (tls, error) = await _transport.UpgradeToTlsAsync(options, timeout, cancellationToken).ConfigureAwait(false);
         if (tls is null)
         {
             Log.TlsFailed(Logger, Id, error ?? "unknown");
@@ -370,8 +480,38 @@ internal sealed class SmtpSession : IAsyncDisposable
         State = SmtpState.Connected;
         HeloName = null;
         Transaction = null;
+        Bdat = null;
         Principal = null;
         return true;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>
+    /// Before closing on a client still sending (endless data, a chunk not read), discards its input for a
+    /// moment: closing with unread input makes the kernel send a reset, which can destroy the reply in flight.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        long discarded = 0;
+        try
+        {
+            while (discarded < 4 * 1024 * 1024)
+            {
+                var result = await _transport.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
+                discarded += result.Buffer.Length;
+                _transport.Reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Done waiting: close.
+        }
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
