@@ -221,7 +221,7 @@ public sealed class LimitTests : IAsyncLifetime
             var reply = await smtp.ReadReplyAsync();
             Assert.Equal(500, reply.Code);
             Assert.Equal("5.5.2", reply.Enhanced);
-            Assert.Contains("Line too long (limit 4096 octets)", reply.Text, StringComparison.Ordinal);
+            Assert.Contains("Line too long (limit 4096 octets", reply.Text, StringComparison.Ordinal);
             Assert.Equal(250, (await smtp.CommandAsync("NOOP")).Code);
         }
     }
