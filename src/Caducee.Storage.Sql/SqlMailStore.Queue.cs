@@ -12,7 +12,7 @@ public partial class SqlMailStore
         {
             var rows = await ctx.QueryAsync(
                 """
-                SELECT r.id, r.address, r.notify, r.orcpt, r.attempts, r.domain, q.id, q.queue_id, q.blob_id, q.sender, q.envid, q.ret_full, q.created_at
+                SELECT r.id, r.address, r.notify, r.orcpt, r.attempts, r.domain, q.id, q.queue_id, q.blob_id, q.sender, q.envid, q.ret_full, q.created_at, r.delay_notified
                 FROM queue_recipients r JOIN queue q ON q.id = r.queue_row
                 WHERE r.status = 'pending' AND r.next_attempt_at <= @now AND (r.lease_until IS NULL OR r.lease_until <= @now)
                 ORDER BY r.next_attempt_at LIMIT @max;
@@ -27,7 +27,8 @@ public partial class SqlMailStore
                       Sender: r.Text(9),
                       EnvId: r.Text(10),
                       RetFull: r.GetInt64(11) != 0,
-                      Created: r.GetInt64(12)),
+                      Created: r.GetInt64(12),
+                      DelayNotified: r.GetInt64(13) != 0),
                 ctx.CancellationToken,
                 ("@now", now.ToUnixTimeMilliseconds()),
                 ("@max", maxItems)).ConfigureAwait(false);
@@ -54,7 +55,7 @@ public partial class SqlMailStore
                         first.RetFull,
                         DateTimeOffset.FromUnixTimeMilliseconds(first.Created),
                         first.Domain,
-                        [.. g.Select(r => new QueueRecipient(r.RecipientId, r.Recipient, r.Attempts))]);
+                        [.. g.Select(r => new QueueRecipient(r.RecipientId, r.Recipient, r.Attempts, r.DelayNotified))]);
                 })
                 .ToList();
         }, cancellationToken);
@@ -71,11 +72,12 @@ public partial class SqlMailStore
                     _ => "pending",
                 };
                 await ctx.ExecAsync(
-                    "UPDATE queue_recipients SET status = @s, attempts = attempts + 1, next_attempt_at = COALESCE(@n, next_attempt_at), lease_until = NULL, last_detail = @d WHERE id = @id;",
+                    "UPDATE queue_recipients SET status = @s, attempts = attempts + 1, next_attempt_at = COALESCE(@n, next_attempt_at), lease_until = NULL, last_detail = @d, delay_notified = CASE WHEN @dn = 1 THEN 1 ELSE delay_notified END WHERE id = @id;",
                     ctx.CancellationToken,
                     ("@s", status),
                     ("@n", a.NextAttemptAt?.ToUnixTimeMilliseconds()),
                     ("@d", a.Detail),
+                    ("@dn", a.DelayNotified ? 1L : 0L),
                     ("@id", a.RecipientId)).ConfigureAwait(false);
             }
 

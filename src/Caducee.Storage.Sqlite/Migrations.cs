@@ -220,5 +220,10 @@ internal static class Migrations
 
         CREATE INDEX queue_blob ON queue(blob_id);
         """,
+
+        // 3 (issue 5 point 5): the delay notice (RFC 3464 action=delayed) of a queued recipient is sent once.
+        """
+        ALTER TABLE queue_recipients ADD COLUMN delay_notified INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }
