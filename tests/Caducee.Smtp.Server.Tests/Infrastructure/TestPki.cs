@@ -27,6 +27,9 @@ public sealed class TestPki : IDisposable
         PemFiles.WriteBundle([Root.Certificate, Organisations.Certificate], BundlePem);
     }
 
+    /// <summary>A new test PKI writing its bundle into <paramref name="directory"/>.</summary>
+    public static TestPki Create(string directory) => new(directory);
+
     public static X500DistinguishedName PeerDn => NationalNames.Organisation("mx." + PeerDomain, "312345678900018", "CENTRE HOSPITALIER NORD", "Nord (59)");
 
     public CertificateAuthority Root { get; }
