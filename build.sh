@@ -32,6 +32,14 @@ deps() {
   # clamav-daemon: the antivirus hook is tested against a real clamd (no freshclam: the tests write their own
   # signature database); openssl: s_client proves TLS 1.1 and weak suites are refused (REQ-10).
   apt_install clamav-daemon openssl
+  # dnsmasq-base: a real DNS server (no service started) for the MX routing tests of the queue (issue 5 point 5).
+  apt_install dnsmasq-base
+  # postfix: another operator's MTA in the interop tests and the SMTP benchmark (issue 5 points 7, 8); the tests run
+  # private instances, so the package is installed unconfigured and no system MTA is started.
+  if ! dpkg -s postfix >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  fi
+  apt_install postfix
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 

@@ -324,3 +324,59 @@ public sealed class QueueTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>Issue 5 point 5: the queue routes by DNS MX (a real dnsmasq): delivered through the MX found, NXDOMAIN bounces, a DNS that cannot answer defers.</summary>
+public sealed class QueueDnsRoutingTests : IAsyncLifetime
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("caducee-queue-dns-");
+    private TestPki _pki = null!;
+    private FakePeerMx _peer = null!;
+    private Caducee.Core.Tests.Routing.Dnsmasq _dns = null!;
+
+    public async Task InitializeAsync()
+    {
+        _pki = TestPki.Create(_dir.FullName);
+        _peer = FakePeerMx.Start(_pki);
+        _dns = await Caducee.Core.Tests.Routing.Dnsmasq.StartAsync(
+        [
+            $"--mx-host={TestPki.LocalDomain},mx.{TestPki.LocalDomain},10",
+            $"--host-record=mx.{TestPki.LocalDomain},127.0.0.1",
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _dns.Dispose();
+        await _peer.DisposeAsync();
+        _pki.Dispose();
+        _dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Mail_goes_to_the_MX_the_DNS_gives_NXDOMAIN_bounces_and_an_unanswerable_DNS_defers()
+    {
+        var dns = new Caducee.Core.Routing.Dns.DnsClient(new([_dns.Endpoint], TimeSpan.FromMilliseconds(500), 1));
+        await using var node = await OutboundHarness.StartAsync(
+            _pki,
+            new RouteTable(new Dictionary<string, Route>(), new Caducee.Core.Routing.Dns.MxRouteResolver(dns, _peer.Endpoint.Port)),
+            extraWhitelisted: ["inexistant.mssante.test", "clinique.sante.test"]);
+        var marker = "D" + Guid.NewGuid().ToString("N")[..10];
+        await node.EnqueueAsync(OutboundHarness.Message(marker), [OutboundHarness.To("a")]);
+        await node.EnqueueAsync(OutboundHarness.Message(marker + "nx"), [new OutboundRecipient(Caducee.Primitives.MailAddress.Parse("x@inexistant.mssante.test"), NotifyOn.Default, null)]);
+        await node.EnqueueAsync(OutboundHarness.Message(marker + "tmp"), [new OutboundRecipient(Caducee.Primitives.MailAddress.Parse("x@clinique.sante.test"), NotifyOn.Default, null)]);
+        await node.RunOnceAsync();
+
+        // Through the MX found (its name checked in the peer's certificate, mutual TLS).
+        var connection = Assert.Single(_peer.Connections);
+        Assert.NotNull(connection.ClientSubject);
+        Assert.Contains("Corps " + marker + "\r\n", Encoding.UTF8.GetString(Assert.Single(connection.Messages)), StringComparison.Ordinal);
+
+        // NXDOMAIN: a bounce now. No answer for clinique.sante.test (dnsmasq has no upstream): deferred.
+        var bounce = Assert.Single(await node.SenderInboxAsync());
+        Assert.Contains("Final-Recipient: rfc822; x@inexistant.mssante.test", bounce, StringComparison.Ordinal);
+        Assert.Contains("Status: 5.1.2", bounce, StringComparison.Ordinal);
+        Assert.Contains("NXDOMAIN", bounce, StringComparison.Ordinal);
+        Assert.Equal(1, await node.PendingAsync());
+        Assert.Contains("to clinique.sante.test: Deferred for 1 recipient(s): 451 4.4.3 Cannot resolve the mail servers of clinique.sante.test now", node.Logs.AllText, StringComparison.Ordinal);
+    }
+}

@@ -30,6 +30,9 @@ public sealed class MxRouteResolver(DnsClient dns, int port, TimeProvider? clock
         NxDomain,
     }
 
+    /// <summary>The DNS client asked.</summary>
+    public DnsClient Client => dns;
+
     public async ValueTask<RouteLookup> ResolveAsync(string domain, CancellationToken cancellationToken)
     {
         string name;
