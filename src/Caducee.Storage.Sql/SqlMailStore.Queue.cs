@@ -7,7 +7,7 @@ namespace Caducee.Storage.Sql;
 /// <summary>The outbound queue (same semantics as schema 1: leases, per-recipient outcome, rows leave when final).</summary>
 public partial class SqlMailStore
 {
-    public Task<IReadOnlyList<QueueItem>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int maxItems, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<QueueItem>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int maxItems, CancellationToken cancellationToken, string? owner = null) =>
         WriteAsync<IReadOnlyList<QueueItem>>(async ctx =>
         {
             var rows = await ctx.QueryAsync(
@@ -32,7 +32,7 @@ public partial class SqlMailStore
                 ctx.CancellationToken,
                 ("@now", now.ToUnixTimeMilliseconds()),
                 ("@max", maxItems)).ConfigureAwait(false);
-            await using (var lease = ctx.Command("UPDATE queue_recipients SET lease_until = @l WHERE id = @id;", ("@l", leaseUntil.ToUnixTimeMilliseconds()), ("@id", 0L)))
+            await using (var lease = ctx.Command("UPDATE queue_recipients SET lease_until = @l, lease_owner = @o WHERE id = @id;", ("@l", leaseUntil.ToUnixTimeMilliseconds()), ("@o", (object?)owner ?? DBNull.Value), ("@id", 0L)))
             {
                 foreach (var row in rows)
                 {
@@ -72,7 +72,7 @@ public partial class SqlMailStore
                     _ => "pending",
                 };
                 await ctx.ExecAsync(
-                    "UPDATE queue_recipients SET status = @s, attempts = attempts + 1, next_attempt_at = COALESCE(@n, next_attempt_at), lease_until = NULL, last_detail = @d, delay_notified = CASE WHEN @dn = 1 THEN 1 ELSE delay_notified END WHERE id = @id;",
+                    "UPDATE queue_recipients SET status = @s, attempts = attempts + 1, next_attempt_at = COALESCE(@n, next_attempt_at), lease_until = NULL, lease_owner = NULL, last_detail = @d, delay_notified = CASE WHEN @dn = 1 THEN 1 ELSE delay_notified END WHERE id = @id;",
                     ctx.CancellationToken,
                     ("@s", status),
                     ("@n", a.NextAttemptAt?.ToUnixTimeMilliseconds()),
@@ -85,6 +85,12 @@ public partial class SqlMailStore
             await ctx.ExecAsync("DELETE FROM queue WHERE id = @q AND NOT EXISTS (SELECT 1 FROM queue_recipients WHERE queue_row = @q AND status = 'pending');", ctx.CancellationToken, ("@q", queueItemId)).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
+
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
+        WriteAsync(async ctx => await ctx.ExecAsync(
+            "UPDATE queue_recipients SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = @o AND status = 'pending';",
+            ctx.CancellationToken,
+            ("@o", owner)).ConfigureAwait(false), cancellationToken);
 
     public Task<int> CountPendingAsync(CancellationToken cancellationToken) =>
         ReadAsync(async s => (int)(await s.LongAsync("SELECT COUNT(*) FROM queue_recipients WHERE status = 'pending';", cancellationToken).ConfigureAwait(false) ?? 0), cancellationToken);

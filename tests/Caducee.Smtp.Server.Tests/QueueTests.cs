@@ -23,7 +23,7 @@ public sealed class QueueTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _pki = TestPki.Create(_dir.FullName);
-        _peer = FakePeerMx.Start(_pki);
+        _peer = _pki.StartPeer();
         _node = await StartNodeAsync();
     }
 
@@ -336,7 +336,7 @@ public sealed class QueueDnsRoutingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _pki = TestPki.Create(_dir.FullName);
-        _peer = FakePeerMx.Start(_pki);
+        _peer = _pki.StartPeer();
         _dns = await Caducee.Core.Tests.Routing.Dnsmasq.StartAsync(
         [
             $"--mx-host={TestPki.LocalDomain},mx.{TestPki.LocalDomain},10",

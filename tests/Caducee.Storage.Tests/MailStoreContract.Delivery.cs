@@ -100,6 +100,28 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_node_takes_back_its_own_leases_after_a_crash_but_never_another_nodes_issue5()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Store.AcceptAsync(new AcceptedMessage(Message("l1"), now, null, [], [new OutboundRecipient(MailAddress.Parse("x@lease-a.mssante.fr"), NotifyOn.Default, null)], null, true), Ct);
+        await Store.AcceptAsync(new AcceptedMessage(Message("l2"), now, null, [], [new OutboundRecipient(MailAddress.Parse("y@lease-b.mssante.fr"), NotifyOn.Default, null)], null, true), Ct);
+        var mine = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 1, Ct, "node-1"));
+        var theirs = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 1, Ct, "node-2"));
+        Assert.NotEqual(mine.Id, theirs.Id);
+        Assert.Empty(await Store.ClaimDueAsync(now, now.AddMinutes(10), 10, Ct, "node-1"));
+
+        // node-1 was killed and starts again: its lease is free, node-2's is not.
+        Assert.Equal(1, await Store.ReleaseLeasesAsync("node-1", Ct));
+        var again = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 10, Ct, "node-1"));
+        Assert.Equal(mine.Id, again.Id);
+
+        // A recorded outcome ends the lease: nothing is left to release.
+        await Store.RecordAsync(again.Id, [new DeliveryAttempt(again.Recipients[0].Id, DeliveryOutcome.Deferred, "451", now.AddMinutes(1))], Ct);
+        Assert.Equal(0, await Store.ReleaseLeasesAsync("node-1", Ct));
+        Assert.Equal(0, await Store.ReleaseLeasesAsync("node-3", Ct));
+    }
+
+    [Fact]
     public async Task A_delay_notice_is_recorded_once_per_recipient_and_survives_later_deferrals_issue5()
     {
         var now = DateTimeOffset.UtcNow;

@@ -166,6 +166,8 @@ public sealed partial class OperatorNode : IAsyncDisposable
             ConnectionIdleTimeout = queueSettings.ConnectionIdleTimeout,
             MaxConnectionsPerDestination = queueSettings.MaxConnectionsPerDestination,
             MaxTransactionsPerConnection = queueSettings.MaxTransactionsPerConnection,
+            Lease = queueSettings.Lease,
+            NodeId = queueSettings.NodeId,
         };
         var queue = new QueueRunner(smtpServices, Routes(settings, clock), client, queueOptions, settings.HostName, IsLocal);
 

@@ -97,9 +97,11 @@ public sealed record QueueSettings(
     TimeSpan DelayNotice,
     TimeSpan ConnectionIdleTimeout,
     int MaxConnectionsPerDestination,
-    int MaxTransactionsPerConnection)
+    int MaxTransactionsPerConnection,
+    TimeSpan Lease,
+    string NodeId)
 {
-    public static readonly QueueSettings Default = new(TimeSpan.FromDays(5), TimeSpan.FromHours(1), TimeSpan.FromHours(4), TimeSpan.FromSeconds(30), 4, 100);
+    public static readonly QueueSettings Default = new(TimeSpan.FromDays(5), TimeSpan.FromHours(1), TimeSpan.FromHours(4), TimeSpan.FromSeconds(30), 4, 100, TimeSpan.FromMinutes(10), Environment.MachineName);
 }
 
 /// <summary>Whether and where the MX routing asks the DNS (<c>Routing:Dns</c>).</summary>
@@ -250,7 +252,9 @@ public static class NodeSettings
             delayNotice,
             Duration(c, "Queue:ConnectionIdleTimeout", d.ConnectionIdleTimeout),
             Count(c, "Queue:MaxConnectionsPerDestination", d.MaxConnectionsPerDestination, 1, 100),
-            Count(c, "Queue:MaxTransactionsPerConnection", d.MaxTransactionsPerConnection, 1, 10_000));
+            Count(c, "Queue:MaxTransactionsPerConnection", d.MaxTransactionsPerConnection, 1, 10_000),
+            Duration(c, "Queue:Lease", d.Lease),
+            string.IsNullOrWhiteSpace(c["Queue:NodeId"]) ? d.NodeId : c["Queue:NodeId"]!.Trim());
     }
 
     /// <summary>

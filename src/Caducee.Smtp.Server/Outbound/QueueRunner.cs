@@ -25,8 +25,15 @@ public sealed record QueueOptions
     /// </summary>
     public TimeSpan DelayNotice { get; init; } = TimeSpan.FromHours(4);
 
-    /// <summary>How long a claimed recipient is reserved for one runner.</summary>
+    /// <summary>How long a claimed recipient is reserved for one runner (another node's runner takes it after that).</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The name of this node's runner in the leases it takes. At start the runner frees the leases under this name
+    /// (left by a run that was killed), so messages in flight at a crash are retried at once; each node sharing a
+    /// database must have its own name.
+    /// </summary>
+    public string NodeId { get; init; } = Environment.MachineName;
 
     /// <summary>How often the queue is polled when nothing signals new work.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
@@ -85,6 +92,7 @@ public sealed class QueueRunner : IAsyncDisposable
     {
         try
         {
+            await ReleaseOwnLeasesAsync(cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 try
@@ -128,11 +136,34 @@ public sealed class QueueRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes back the leases a previous run of this node left (killed while delivering): they are due again now.</summary>
+    public async Task ReleaseOwnLeasesAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var freed = await _services.Queue.ReleaseLeasesAsync(_options.NodeId, cancellationToken).ConfigureAwait(false);
+                if (freed > 0)
+                {
+                    Log.LeasesReleased(_logger, freed, _options.NodeId);
+                }
+
+                return;
+            }
+            catch (MailException ex) when (ex.Error == MailError.Temporary)
+            {
+                Log.QueueRunnerFailed(_logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Processes what is due now; returns how many queue items were handled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = _services.Clock.GetUtcNow();
-        var items = await _services.Queue.ClaimDueAsync(now, now + _options.Lease, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var items = await _services.Queue.ClaimDueAsync(now, now + _options.Lease, _options.BatchSize, cancellationToken, _options.NodeId).ConfigureAwait(false);
         if (items.Count == 0)
         {
             return 0;

@@ -53,9 +53,6 @@ public sealed class FakePeerMx : IAsyncDisposable
 
     public IPEndPoint Endpoint { get; }
 
-    /// <summary>Starts a peer with the test PKI's server certificate (its name is mx.cabinet-sud.mssante.test and 127.0.0.1).</summary>
-    public static FakePeerMx Start(TestPki pki, int port = 0) => new(pki.Server, pki.Organisations.Certificate, port);
-
     public ConcurrentQueue<PeerConnection> Connections { get; } = new();
 
     /// <summary>EHLO keywords after TLS (STARTTLS is offered before).</summary>
