@@ -70,6 +70,9 @@ public sealed partial class OperatorNode : IAsyncDisposable
 
     public IMailStore Store => _storage.Store;
 
+    /// <summary>The message files (read only), for tests and tools that read what was delivered.</summary>
+    public IBlobStore Blobs => _storage.Blobs;
+
     /// <summary>Publishes the mailboxes to the Annuaire Santé (null when <c>Annuaire:PublicationUrl</c> is not set).</summary>
     public MailboxPublisher? Publisher { get; }
 
