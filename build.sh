@@ -3,6 +3,8 @@
 #                     and ends with one line: "Tests: N passed, M failed" (exit 1 when M > 0).
 # ./build.sh build  — builds the whole solution.
 # ./build.sh deps   — only installs the test dependencies.
+# ./build.sh bench smtp [--duration S] [--connections N] [--rate R] [--target caducee|postfix|both]
+#                   — the SMTP benchmark (issue 5 point 8): Caducée's MX against a private Postfix, Release builds.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -69,9 +71,23 @@ run_tests() {
   python3 tools/test-summary.py "$results" $projects
 }
 
+bench() {
+  local which="${1:-}"
+  shift || true
+  case "$which" in
+    smtp)
+      dotnet build src/Caducee.Host/Caducee.Host.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+      dotnet build bench/Caducee.Smtp.Benchmarks/Caducee.Smtp.Benchmarks.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+      dotnet artifacts/bin/Caducee.Smtp.Benchmarks/release/Caducee.Smtp.Benchmarks.dll "$@"
+      ;;
+    *) echo "usage: ./build.sh bench smtp [options]" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-test}" in
   deps) deps ;;
+  bench) shift; deps; bench "$@" ;;
   build) deps; build ;;
   test) deps; run_tests ;;
-  *) echo "usage: ./build.sh [test|build|deps]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [test|build|deps|bench smtp]" >&2; exit 2 ;;
 esac

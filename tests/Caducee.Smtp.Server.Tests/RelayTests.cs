@@ -58,6 +58,25 @@ public sealed class RelayTests : IAsyncLifetime
         Assert.Equal(4, await _server.Storage.Store.CountPendingAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_peer_chain_is_built_once_per_session_but_a_CRL_published_during_the_session_refuses_the_next_MAIL_REQ09()
+    {
+        await using var mx = await _server.ReadyAsync(Listener.Mx);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(250, (await mx.CommandAsync($"MAIL FROM:<{SmtpTestServer.PeerSender}>")).Code);
+            Assert.Equal(250, (await mx.CommandAsync("RSET")).Code);
+        }
+
+        // The peer's operator certificate is revoked and the CRL arrives while the session is open.
+        var now = DateTimeOffset.UtcNow;
+        var crl = _server.Pki.Organisations.BuildCrl([(_server.Pki.PeerClient.SerialNumber, now.AddMinutes(-1))], 2, now.AddDays(7));
+        Assert.Null(_server.Crls.TryApply(crl, "test"));
+        var refused = await mx.CommandAsync($"MAIL FROM:<{SmtpTestServer.PeerSender}>");
+        Assert.Equal(550, refused.Code);
+        Assert.Contains("revoked", refused.Text, StringComparison.Ordinal);
+    }
+
     private int MxSessions() => _server.Logs.Events.Count(e => e.EventId == 1001 && e.Text.Contains(" on Mx ", StringComparison.Ordinal));
 
     [Fact]
