@@ -83,14 +83,21 @@ return results.Any(r => r.Failures > 0) ? 1 : 0;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, double Rate, int Size, IReadOnlyList<string> Targets)
+internal sealed record BenchOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, double Rate, int Size, IReadOnlyList<string> Targets, bool AgedStore = false)
 {
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), 16, 200, 10 * 1024, ["caducee", "postfix"]);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        for (var i = 0; i < args.Length; i += 2)
         {
-            var v = args[i + 1];
+            if (args[i] == "--aged-store")
+            {
+                o = o with { AgedStore = true };
+                i--;
+                continue;
+            }
+
+            var v = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
                 "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(v, CultureInfo.InvariantCulture)) },
@@ -139,6 +146,22 @@ internal static class Bench
             {
                 await storage.Store.CreateMailboxAsync(new NewMailbox(MailAddress.Parse(r), MailboxKind.Org, PrincipalRef.Structure("355555555500011")), CancellationToken.None);
             }
+        }
+
+        if (options.AgedStore)
+        {
+            // A store in use has all its shard folders (blobs/xx/yy); a fresh one creates one for most of its first
+            // tens of thousands of messages. --aged-store measures the steady state.
+            var blobs = Path.Combine(data, "blobs");
+            for (var a = 0; a < 256; a++)
+            {
+                for (var b = 0; b < 256; b++)
+                {
+                    Directory.CreateDirectory(Path.Combine(blobs, a.ToString("x2", CultureInfo.InvariantCulture), b.ToString("x2", CultureInfo.InvariantCulture)));
+                }
+            }
+
+            Console.WriteLine("   aged store: the 65,536 blob shard folders exist before the run");
         }
 
         var mx = PostfixInstance.FreePort();
