@@ -3,6 +3,8 @@
 #                     and ends with one line: "Tests: N passed, M failed" (exit 1 when M > 0).
 # ./build.sh build  — builds the whole solution.
 # ./build.sh deps   — only installs the test dependencies.
+# ./build.sh bench smtp [--duration S] [--connections N] [--rate R] [--target caducee|postfix|both]
+#                   — the SMTP benchmark (issue 5 point 8): Caducée's MX against a private Postfix, Release builds.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -32,6 +34,14 @@ deps() {
   # clamav-daemon: the antivirus hook is tested against a real clamd (no freshclam: the tests write their own
   # signature database); openssl: s_client proves TLS 1.1 and weak suites are refused (REQ-10).
   apt_install clamav-daemon openssl
+  # dnsmasq-base: a real DNS server (no service started) for the MX routing tests of the queue (issue 5 point 5).
+  apt_install dnsmasq-base
+  # postfix: another operator's MTA in the interop tests and the SMTP benchmark (issue 5 points 7, 8); the tests run
+  # private instances, so the package is installed unconfigured and no system MTA is started.
+  if ! dpkg -s postfix >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  fi
+  apt_install postfix
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 
@@ -61,9 +71,23 @@ run_tests() {
   python3 tools/test-summary.py "$results" $projects
 }
 
+bench() {
+  local which="${1:-}"
+  shift || true
+  case "$which" in
+    smtp)
+      dotnet build src/Caducee.Host/Caducee.Host.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+      dotnet build bench/Caducee.Smtp.Benchmarks/Caducee.Smtp.Benchmarks.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+      dotnet artifacts/bin/Caducee.Smtp.Benchmarks/release/Caducee.Smtp.Benchmarks.dll "$@"
+      ;;
+    *) echo "usage: ./build.sh bench smtp [options]" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-test}" in
   deps) deps ;;
+  bench) shift; deps; bench "$@" ;;
   build) deps; build ;;
   test) deps; run_tests ;;
-  *) echo "usage: ./build.sh [test|build|deps]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [test|build|deps|bench smtp]" >&2; exit 2 ;;
 esac

@@ -49,6 +49,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Queue {QueueId}: delivery status notification {Kind} queued as {BounceId}")]
     public static partial void NotificationQueued(ILogger logger, string queueId, string kind, string bounceId);
 
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Queue {QueueId}: reused session with {Host}:{Port} was closed by the peer ({Reason}); sending on a new session")]
+    public static partial void SessionReopened(ILogger logger, string queueId, string host, int port, string reason);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Queue: {Count} recipient(s) leased by a previous run of {NodeId} (stopped before recording an outcome) are due again")]
+    public static partial void LeasesReleased(ILogger logger, int count, string nodeId);
+
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Queue runner error")]
     public static partial void QueueRunnerFailed(ILogger logger, Exception exception);
 }

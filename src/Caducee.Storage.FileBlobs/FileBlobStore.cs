@@ -60,7 +60,7 @@ public sealed class FileBlobStore : IBlobStore
         var temp = Path.Combine(directory, $".{id}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(directory);
+            EnsureDirectory(directory);
             var sealedBytes = Seal(id, key, content.Span);
             await using (var fs = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous }))
             {
@@ -185,7 +185,7 @@ public sealed class FileBlobStore : IBlobStore
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        EnsureDirectory(Path.GetDirectoryName(path)!);
         try
         {
             File.Move(aside, path, overwrite: false);
@@ -214,6 +214,27 @@ public sealed class FileBlobStore : IBlobStore
     }
 
     /// <summary>The path of a blob (for tests that look at the bytes on disk).</summary>
+    /// <summary>
+    /// Creates the shard folders of a blob when missing, and makes their entries durable: a new folder's name lives
+    /// in its parent, so the parent is fsynced too (a file fsynced in a folder whose entry was lost is lost).
+    /// </summary>
+    private void EnsureDirectory(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(directory)!;
+        if (!string.Equals(Path.TrimEndingDirectorySeparator(directory), Path.TrimEndingDirectorySeparator(_root), StringComparison.Ordinal))
+        {
+            EnsureDirectory(parent);
+        }
+
+        Directory.CreateDirectory(directory);
+        NativeMethods.FsyncDirectory(parent);
+    }
+
     public string PathOf(string id) => Path.Combine(_root, id[..2], id[2..4], id);
 
     private static bool IsBlobId(string id) => id.Length == 64 && id.All(char.IsAsciiHexDigitLower);

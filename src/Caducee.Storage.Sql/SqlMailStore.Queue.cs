@@ -7,12 +7,12 @@ namespace Caducee.Storage.Sql;
 /// <summary>The outbound queue (same semantics as schema 1: leases, per-recipient outcome, rows leave when final).</summary>
 public partial class SqlMailStore
 {
-    public Task<IReadOnlyList<QueueItem>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int maxItems, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<QueueItem>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int maxItems, CancellationToken cancellationToken, string? owner = null) =>
         WriteAsync<IReadOnlyList<QueueItem>>(async ctx =>
         {
             var rows = await ctx.QueryAsync(
                 """
-                SELECT r.id, r.address, r.notify, r.orcpt, r.attempts, r.domain, q.id, q.queue_id, q.blob_id, q.sender, q.envid, q.ret_full, q.created_at
+                SELECT r.id, r.address, r.notify, r.orcpt, r.attempts, r.domain, q.id, q.queue_id, q.blob_id, q.sender, q.envid, q.ret_full, q.created_at, r.delay_notified
                 FROM queue_recipients r JOIN queue q ON q.id = r.queue_row
                 WHERE r.status = 'pending' AND r.next_attempt_at <= @now AND (r.lease_until IS NULL OR r.lease_until <= @now)
                 ORDER BY r.next_attempt_at LIMIT @max;
@@ -27,11 +27,12 @@ public partial class SqlMailStore
                       Sender: r.Text(9),
                       EnvId: r.Text(10),
                       RetFull: r.GetInt64(11) != 0,
-                      Created: r.GetInt64(12)),
+                      Created: r.GetInt64(12),
+                      DelayNotified: r.GetInt64(13) != 0),
                 ctx.CancellationToken,
                 ("@now", now.ToUnixTimeMilliseconds()),
                 ("@max", maxItems)).ConfigureAwait(false);
-            await using (var lease = ctx.Command("UPDATE queue_recipients SET lease_until = @l WHERE id = @id;", ("@l", leaseUntil.ToUnixTimeMilliseconds()), ("@id", 0L)))
+            await using (var lease = ctx.Command("UPDATE queue_recipients SET lease_until = @l, lease_owner = @o WHERE id = @id;", ("@l", leaseUntil.ToUnixTimeMilliseconds()), ("@o", (object?)owner ?? DBNull.Value), ("@id", 0L)))
             {
                 foreach (var row in rows)
                 {
@@ -54,7 +55,7 @@ public partial class SqlMailStore
                         first.RetFull,
                         DateTimeOffset.FromUnixTimeMilliseconds(first.Created),
                         first.Domain,
-                        [.. g.Select(r => new QueueRecipient(r.RecipientId, r.Recipient, r.Attempts))]);
+                        [.. g.Select(r => new QueueRecipient(r.RecipientId, r.Recipient, r.Attempts, r.DelayNotified))]);
                 })
                 .ToList();
         }, cancellationToken);
@@ -71,11 +72,12 @@ public partial class SqlMailStore
                     _ => "pending",
                 };
                 await ctx.ExecAsync(
-                    "UPDATE queue_recipients SET status = @s, attempts = attempts + 1, next_attempt_at = COALESCE(@n, next_attempt_at), lease_until = NULL, last_detail = @d WHERE id = @id;",
+                    "UPDATE queue_recipients SET status = @s, attempts = attempts + 1, next_attempt_at = COALESCE(@n, next_attempt_at), lease_until = NULL, lease_owner = NULL, last_detail = @d, delay_notified = CASE WHEN @dn = 1 THEN 1 ELSE delay_notified END WHERE id = @id;",
                     ctx.CancellationToken,
                     ("@s", status),
                     ("@n", a.NextAttemptAt?.ToUnixTimeMilliseconds()),
                     ("@d", a.Detail),
+                    ("@dn", a.DelayNotified ? 1L : 0L),
                     ("@id", a.RecipientId)).ConfigureAwait(false);
             }
 
@@ -83,6 +85,12 @@ public partial class SqlMailStore
             await ctx.ExecAsync("DELETE FROM queue WHERE id = @q AND NOT EXISTS (SELECT 1 FROM queue_recipients WHERE queue_row = @q AND status = 'pending');", ctx.CancellationToken, ("@q", queueItemId)).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
+
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
+        WriteAsync(async ctx => await ctx.ExecAsync(
+            "UPDATE queue_recipients SET lease_until = NULL, lease_owner = NULL WHERE lease_owner = @o AND status = 'pending';",
+            ctx.CancellationToken,
+            ("@o", owner)).ConfigureAwait(false), cancellationToken);
 
     public Task<int> CountPendingAsync(CancellationToken cancellationToken) =>
         ReadAsync(async s => (int)(await s.LongAsync("SELECT COUNT(*) FROM queue_recipients WHERE status = 'pending';", cancellationToken).ConfigureAwait(false) ?? 0), cancellationToken);

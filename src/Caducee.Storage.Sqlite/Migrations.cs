@@ -220,5 +220,12 @@ internal static class Migrations
 
         CREATE INDEX queue_blob ON queue(blob_id);
         """,
+
+        // 3 (issue 5 point 5): the delay notice (RFC 3464 action=delayed) of a queued recipient is sent once; a
+        // lease names the node that holds it, so a node restarted after a crash takes its own leases back at once.
+        """
+        ALTER TABLE queue_recipients ADD COLUMN delay_notified INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE queue_recipients ADD COLUMN lease_owner TEXT;
+        """,
     ];
 }

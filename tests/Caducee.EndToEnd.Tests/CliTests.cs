@@ -131,7 +131,7 @@ public sealed class CliTests : IDisposable
 
         var migrate = await CaduceeProcess.RunAsync("store", "migrate", "--data", data);
         Assert.Equal(0, migrate.ExitCode);
-        Assert.Contains("Schema version 2 (up to date)", migrate.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Schema version 3 (up to date)", migrate.Stdout, StringComparison.Ordinal);
 
         var domain = await CaduceeProcess.RunAsync("store", "domain", "clinique.mssante.test", "--retention-days", "3650", "--quota-storage", "1000000000", "--data", data);
         Assert.Equal(0, domain.ExitCode);

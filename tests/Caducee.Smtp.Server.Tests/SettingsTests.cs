@@ -77,3 +77,52 @@ public sealed class SettingsTests
         Assert.Equal("25,000,000 octets (25 MB)", DestinationSizeLimits.Describe(25_000_000));
     }
 }
+
+/// <summary>The outbound queue and routing keys (issue 5 point 5): read, defaulted, and refused with one line naming the key.</summary>
+public sealed class QueueSettingsTests
+{
+    private static Microsoft.Extensions.Configuration.IConfiguration Config(params (string Key, string Value)[] values) =>
+        NodeSettings.Build(null, values.ToDictionary(v => v.Key, v => (string?)v.Value));
+
+    [Fact]
+    public void Defaults_are_five_days_a_notice_after_four_hours_sessions_reused_and_DNS_from_resolv_conf()
+    {
+        var queue = NodeSettings.Queue(Config());
+        Assert.Equal((TimeSpan.FromDays(5), TimeSpan.FromHours(1), TimeSpan.FromHours(4)), (queue.MaxLifetime, queue.MaxRetryDelay, queue.DelayNotice));
+        Assert.Equal((TimeSpan.FromSeconds(30), 4, 100), (queue.ConnectionIdleTimeout, queue.MaxConnectionsPerDestination, queue.MaxTransactionsPerConnection));
+        Assert.Equal((TimeSpan.FromMinutes(10), Environment.MachineName), (queue.Lease, queue.NodeId));
+        var routing = NodeSettings.Routing(Config());
+        Assert.Equal((DnsMode.System, 25, true), (routing.Dns, routing.Port, routing.Ipv6));
+        Assert.Null(routing.Timeout);
+    }
+
+    [Fact]
+    public void Every_key_is_read()
+    {
+        var queue = NodeSettings.Queue(Config(
+            ("Queue:MaxLifetime", "3.00:00:00"), ("Queue:MaxRetryDelay", "00:30:00"), ("Queue:DelayNotice", "off"),
+            ("Queue:ConnectionIdleTimeout", "00:00:05"), ("Queue:MaxConnectionsPerDestination", "2"), ("Queue:MaxTransactionsPerConnection", "50"),
+            ("Queue:Lease", "00:02:00"), ("Queue:NodeId", "mx-2")));
+        Assert.Equal(new QueueSettings(TimeSpan.FromDays(3), TimeSpan.FromMinutes(30), TimeSpan.Zero, TimeSpan.FromSeconds(5), 2, 50, TimeSpan.FromMinutes(2), "mx-2"), queue);
+
+        var servers = NodeSettings.Routing(Config(("Routing:Dns:0", "192.0.2.53"), ("Routing:Dns:1", "127.0.0.1:5353"), ("Routing:Dns:2", "[2001:db8::53]:53"), ("Routing:Port", "2525"), ("Routing:DnsTimeout", "00:00:02"), ("Routing:DnsAttempts", "3"), ("Routing:Ipv6", "false")));
+        Assert.Equal(DnsMode.Servers, servers.Dns);
+        Assert.Equal(["192.0.2.53:53", "127.0.0.1:5353", "[2001:db8::53]:53"], servers.Servers.Select(s => s.ToString()));
+        Assert.Equal((2525, TimeSpan.FromSeconds(2), 3, false), (servers.Port, servers.Timeout, servers.Attempts, servers.Ipv6));
+        Assert.Equal(DnsMode.Off, NodeSettings.Routing(Config(("Routing:Dns", "off"))).Dns);
+        Assert.Equal(DnsMode.System, NodeSettings.Routing(Config(("Routing:Dns", "system"))).Dns);
+    }
+
+    [Theory]
+    [InlineData("Queue:MaxLifetime", "forever", "Queue:MaxLifetime: 'forever' is not a positive duration")]
+    [InlineData("Queue:DelayNotice", "6.00:00:00", "Queue:DelayNotice: '6.00:00:00' is not shorter than Queue:MaxLifetime")]
+    [InlineData("Queue:MaxConnectionsPerDestination", "0", "Queue:MaxConnectionsPerDestination: '0' is not a whole number from 1 to 100")]
+    [InlineData("Routing:Dns", "dns.example", "Routing:Dns: 'dns.example' is not a DNS server address")]
+    [InlineData("Routing:Port", "70000", "Routing:Port: '70000' is not a whole number from 1 to 65535")]
+    [InlineData("Routing:Ipv6", "perhaps", "Routing:Ipv6: 'perhaps' is not a boolean")]
+    public void A_wrong_value_names_its_key(string key, string value, string expected)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => key.StartsWith("Queue", StringComparison.Ordinal) ? NodeSettings.Queue(Config((key, value))) : NodeSettings.Routing(Config((key, value))));
+        Assert.StartsWith("configuration error: " + expected, error.Message, StringComparison.Ordinal);
+    }
+}

@@ -100,6 +100,53 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_node_takes_back_its_own_leases_after_a_crash_but_never_another_nodes_issue5()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Store.AcceptAsync(new AcceptedMessage(Message("l1"), now, null, [], [new OutboundRecipient(MailAddress.Parse("x@lease-a.mssante.fr"), NotifyOn.Default, null)], null, true), Ct);
+        await Store.AcceptAsync(new AcceptedMessage(Message("l2"), now, null, [], [new OutboundRecipient(MailAddress.Parse("y@lease-b.mssante.fr"), NotifyOn.Default, null)], null, true), Ct);
+        var mine = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 1, Ct, "node-1"));
+        var theirs = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 1, Ct, "node-2"));
+        Assert.NotEqual(mine.Id, theirs.Id);
+        Assert.Empty(await Store.ClaimDueAsync(now, now.AddMinutes(10), 10, Ct, "node-1"));
+
+        // node-1 was killed and starts again: its lease is free, node-2's is not.
+        Assert.Equal(1, await Store.ReleaseLeasesAsync("node-1", Ct));
+        var again = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 10, Ct, "node-1"));
+        Assert.Equal(mine.Id, again.Id);
+
+        // A recorded outcome ends the lease: nothing is left to release.
+        await Store.RecordAsync(again.Id, [new DeliveryAttempt(again.Recipients[0].Id, DeliveryOutcome.Deferred, "451", now.AddMinutes(1))], Ct);
+        Assert.Equal(0, await Store.ReleaseLeasesAsync("node-1", Ct));
+        Assert.Equal(0, await Store.ReleaseLeasesAsync("node-3", Ct));
+    }
+
+    [Fact]
+    public async Task A_delay_notice_is_recorded_once_per_recipient_and_survives_later_deferrals_issue5()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var r1 = new OutboundRecipient(MailAddress.Parse("x@cabinet-ouest.mssante.fr"), NotifyOn.Delay | NotifyOn.Failure, "rfc822;x@cabinet-ouest.mssante.fr");
+        var r2 = new OutboundRecipient(MailAddress.Parse("y@cabinet-ouest.mssante.fr"), NotifyOn.Default, null);
+        await Store.AcceptAsync(new AcceptedMessage(Message("d"), now, MailAddress.Parse("a@b.mssante.fr"), [], [r1, r2], null, true), Ct);
+        var first = Assert.Single(await Store.ClaimDueAsync(now, now.AddMinutes(10), 10, Ct));
+        Assert.All(first.Recipients, r => Assert.False(r.DelayNotified));
+        Assert.Equal(NotifyOn.Delay | NotifyOn.Failure, first.Recipients.Single(r => r.Recipient.Address.LocalPart == "x").Recipient.Notify);
+        await Store.RecordAsync(first.Id, [
+            new DeliveryAttempt(first.Recipients[0].Id, DeliveryOutcome.Deferred, "451", now.AddMinutes(1), DelayNotified: true),
+            new DeliveryAttempt(first.Recipients[1].Id, DeliveryOutcome.Deferred, "451", now.AddMinutes(1)),
+        ], Ct);
+
+        var second = Assert.Single(await Store.ClaimDueAsync(now.AddMinutes(2), now.AddMinutes(12), 10, Ct));
+        Assert.Equal([true, false], second.Recipients.OrderBy(r => r.Id).Select(r => r.DelayNotified));
+
+        // A later deferral that does not send a notice keeps the flag.
+        await Store.RecordAsync(second.Id, [.. second.Recipients.Select(r => new DeliveryAttempt(r.Id, DeliveryOutcome.Deferred, "451", now.AddMinutes(3)))], Ct);
+        var third = Assert.Single(await Store.ClaimDueAsync(now.AddMinutes(4), now.AddMinutes(14), 10, Ct));
+        Assert.Equal([true, false], third.Recipients.OrderBy(r => r.Id).Select(r => r.DelayNotified));
+        Assert.Equal([2, 2], third.Recipients.Select(r => r.Attempts));
+    }
+
+    [Fact]
     public async Task Concurrent_writers_on_one_folder_keep_UIDs_unique_increasing_and_MODSEQ_consistent()
     {
         var box = await NewBoxAsync("org", MailboxKind.Org);

@@ -46,12 +46,12 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     [Fact]
     public async Task The_schema_is_at_the_latest_version_and_migrating_again_changes_nothing()
     {
-        Assert.Equal(2, Store.LatestSchemaVersion);
-        Assert.Equal(2, await Store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(3, Store.LatestSchemaVersion);
+        Assert.Equal(3, await Store.GetSchemaVersionAsync(Ct));
         var box = await NewBoxAsync("a");
         await Store.MigrateAsync(Ct);
         await ReopenAsync();
-        Assert.Equal(2, await Store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(3, await Store.GetSchemaVersionAsync(Ct));
         Assert.Equal(box.Id, (await Store.FindMailboxAsync(box.Address, Ct))!.Id);
         await using var c = new SqliteConnection($"Data Source={DatabasePath}");
         await c.OpenAsync();
@@ -187,7 +187,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         try
         {
             await store.MigrateAsync(Ct);
-            Assert.Equal(2, await store.GetSchemaVersionAsync(Ct));
+            Assert.Equal(3, await store.GetSchemaVersionAsync(Ct));
             var jean = (await store.FindMailboxAsync(MailAddress.Parse($"Jean.Dupont@{Domain}"), Ct))!;
             Assert.Equal(PrincipalRef.Professional("10100000001"), jean.Owner!.Ref);
             Assert.Equal("pbkdf2-sha256$1000$AAAA$BBBB", await store.GetPasswordHashAsync(jean.Id, Ct));

@@ -15,8 +15,11 @@ public sealed record QueueItem(
     string Domain,
     IReadOnlyList<QueueRecipient> Recipients);
 
-/// <summary>A pending recipient of a queued message.</summary>
-public sealed record QueueRecipient(long Id, OutboundRecipient Recipient, int Attempts);
+/// <summary>
+/// A pending recipient of a queued message; <paramref name="DelayNotified"/> says whether the sender has
+/// already been sent its delay notice (RFC 3464 <c>action=delayed</c>, sent once).
+/// </summary>
+public sealed record QueueRecipient(long Id, OutboundRecipient Recipient, int Attempts, bool DelayNotified = false);
 
 /// <summary>The result of one delivery attempt for one recipient.</summary>
 public enum DeliveryOutcome
@@ -26,5 +29,8 @@ public enum DeliveryOutcome
     Failed,
 }
 
-/// <summary>What the queue runner records after an attempt.</summary>
-public sealed record DeliveryAttempt(long RecipientId, DeliveryOutcome Outcome, string Detail, DateTimeOffset? NextAttemptAt);
+/// <summary>
+/// What the queue runner records after an attempt. <paramref name="DelayNotified"/> true records that the delay
+/// notice of a deferred recipient was sent (it stays recorded; false never clears it).
+/// </summary>
+public sealed record DeliveryAttempt(long RecipientId, DeliveryOutcome Outcome, string Detail, DateTimeOffset? NextAttemptAt, bool DelayNotified = false);

@@ -85,8 +85,11 @@ internal static class InitCommand
             "ChecksumUrl": "",
             "Interval": "01:00:00"
           },
-          // Static routes for tests and private deployments: "domain": "host:port [tls-name]".
+          // Static routes for tests and private deployments: "domain": "host:port [tls-name]"; they win over the DNS.
           "Routes": {},
+          // Other whitelisted domains are routed by DNS MX (RFC 5321 §5.1) with the in-house resolver:
+          // Dns is "system" (/etc/resolv.conf), "off" (static routes only) or servers such as ["192.0.2.53", "127.0.0.1:5353"].
+          "Routing": { "Dns": "system", "Port": 25 },
           "Limits": {
             "MaxMessageSize": 52428800,
             // RFC 5321 §4.5.3.1.6 (0: no limit).
@@ -98,7 +101,16 @@ internal static class InitCommand
           // "Antivirus": { "Clamd": "/run/clamav/clamd.ctl", "Timeout": "00:01:00", "FailOpen": false },
           // RFC 5321 §4.5.3.2 timeouts (defaults shown).
           // "Smtp": { "Timeouts": { "Greeting": "00:05:00", "Mail": "00:05:00", "Rcpt": "00:05:00", "DataInitiation": "00:02:00", "DataBlock": "00:03:00", "DataTermination": "00:10:00", "Command": "00:05:00" } },
-          "Queue": { "RetryDelay": "00:01:00" },
+          // Outbound queue: first retry, backoff ceiling, lifetime before the bounce (RFC 5321 §4.5.4.1), one delay
+          // notice after DelayNotice ("off": never), sessions kept open per destination for reuse.
+          "Queue": {
+            "RetryDelay": "00:01:00",
+            "MaxRetryDelay": "01:00:00",
+            "MaxLifetime": "5.00:00:00",
+            "DelayNotice": "04:00:00",
+            "ConnectionIdleTimeout": "00:00:30",
+            "MaxConnectionsPerDestination": 4
+          },
           // Publication of this node's mailboxes to the Annuaire Santé (FHIR conditional PATCH with the
           // operator certificate above): the authority's FHIR base, e.g. https://annuaire.example/fhir.
           // Empty: not published; "Publish": false switches it off while keeping the URL.

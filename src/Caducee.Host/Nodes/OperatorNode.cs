@@ -7,6 +7,7 @@ using Caducee.Core.Auth.Oidc;
 using Caducee.Core.Policy;
 using Caducee.Core.Ports;
 using Caducee.Core.Routing;
+using Caducee.Core.Routing.Dns;
 using Caducee.Core.Security;
 using Caducee.Hosting;
 using Caducee.Hosting.Configuration;
@@ -68,6 +69,9 @@ public sealed partial class OperatorNode : IAsyncDisposable
     public CrlStore Crls { get; }
 
     public IMailStore Store => _storage.Store;
+
+    /// <summary>The message files (read only), for tests and tools that read what was delivered.</summary>
+    public IBlobStore Blobs => _storage.Blobs;
 
     /// <summary>Publishes the mailboxes to the Annuaire Santé (null when <c>Annuaire:PublicationUrl</c> is not set).</summary>
     public MailboxPublisher? Publisher { get; }
@@ -154,8 +158,21 @@ public sealed partial class OperatorNode : IAsyncDisposable
         var submission = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission }, smtpServices);
         var submissions = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission, ImplicitTls = true }, smtpServices);
         var imap = new ImapConnectionHandler(new ImapServerOptions { HostName = settings.HostName, Certificate = serverContext, Tls = tls }, new ImapServices(storage.Store, storage.Blobs, auth, clock, loggerFactory));
-        var client = new SmtpClientConnection(settings.HostName, tls, trust, clientContext, TimeSpan.FromMinutes(5));
-        var queue = new QueueRunner(smtpServices, new StaticRouteResolver(settings.Routes), client, new QueueOptions { RetryDelay = settings.QueueRetryDelay }, settings.HostName, IsLocal);
+        var client = new SmtpClientConnection(settings.HostName, tls, trust, clientContext, TimeSpan.FromMinutes(5), clock);
+        var queueSettings = settings.Queue ?? QueueSettings.Default;
+        var queueOptions = new QueueOptions
+        {
+            RetryDelay = settings.QueueRetryDelay,
+            MaxLifetime = queueSettings.MaxLifetime,
+            MaxRetryDelay = queueSettings.MaxRetryDelay,
+            DelayNotice = queueSettings.DelayNotice,
+            ConnectionIdleTimeout = queueSettings.ConnectionIdleTimeout,
+            MaxConnectionsPerDestination = queueSettings.MaxConnectionsPerDestination,
+            MaxTransactionsPerConnection = queueSettings.MaxTransactionsPerConnection,
+            Lease = queueSettings.Lease,
+            NodeId = queueSettings.NodeId,
+        };
+        var queue = new QueueRunner(smtpServices, Routes(settings, clock), client, queueOptions, settings.HostName, IsLocal);
 
         var endpoints = new NodeEndpoints();
         var builder = KestrelFactory.CreateBuilder(loggerFactory);
@@ -197,6 +214,20 @@ public sealed partial class OperatorNode : IAsyncDisposable
         node._background.Add(Task.Run(() => maintenance.RunAsync(node._stopping.Token), CancellationToken.None));
 
         return node;
+    }
+
+    /// <summary>The route table: static routes (<c>Routes:*</c>), then DNS MX unless <c>Routing:Dns</c> is off.</summary>
+    private static RouteTable Routes(OperatorSettings settings, TimeProvider clock)
+    {
+        var routing = settings.Routing ?? RoutingSettings.StaticOnly;
+        if (routing.Dns == DnsMode.Off)
+        {
+            return new RouteTable(settings.Routes, null);
+        }
+
+        var options = routing.Dns == DnsMode.System ? ResolvConf.Load() : DnsClientOptions.FromServers(routing.Servers);
+        options = options with { Timeout = routing.Timeout ?? options.Timeout, Attempts = routing.Attempts ?? options.Attempts };
+        return new RouteTable(settings.Routes, new MxRouteResolver(new DnsClient(options), routing.Port, clock, routing.Ipv6));
     }
 
     /// <summary>Fetches the CRLs now (tests, and after `pki revoke` on a demo). Returns the errors.</summary>

@@ -86,6 +86,48 @@ public sealed record OperatorAuthSettings(AuthOptions Options, OidcOptions? Oidc
 /// </summary>
 public sealed record TestPscSettings(string? Issuer, string Audience, string ClientId, string ClientSecret, TimeSpan TokenLifetime, IReadOnlyList<string>? Scopes = null);
 
+/// <summary>
+/// The outbound queue (<c>Queue:*</c>, issue 5 point 5): lifetime before a bounce, the backoff ceiling, when the
+/// delay notice goes (zero: never), and connection reuse (idle time, parallel sessions per destination,
+/// transactions per session). The first retry delay is <see cref="OperatorSettings.QueueRetryDelay"/>.
+/// </summary>
+public sealed record QueueSettings(
+    TimeSpan MaxLifetime,
+    TimeSpan MaxRetryDelay,
+    TimeSpan DelayNotice,
+    TimeSpan ConnectionIdleTimeout,
+    int MaxConnectionsPerDestination,
+    int MaxTransactionsPerConnection,
+    TimeSpan Lease,
+    string NodeId)
+{
+    public static readonly QueueSettings Default = new(TimeSpan.FromDays(5), TimeSpan.FromHours(1), TimeSpan.FromHours(4), TimeSpan.FromSeconds(30), 4, 100, TimeSpan.FromMinutes(10), Environment.MachineName);
+}
+
+/// <summary>Whether and where the MX routing asks the DNS (<c>Routing:Dns</c>).</summary>
+public enum DnsMode
+{
+    /// <summary>Static routes only (<c>Routes:*</c>).</summary>
+    Off,
+
+    /// <summary>The servers of /etc/resolv.conf.</summary>
+    System,
+
+    /// <summary>The servers listed in <c>Routing:Dns</c>.</summary>
+    Servers,
+}
+
+/// <summary>
+/// How domains without a static route are routed (<c>Routing:*</c>): DNS MX through the in-house client, to
+/// <paramref name="Port"/> of each exchange (25), with the resolver's timeout and attempts (null: resolv.conf's
+/// or 5 s and 2), AAAA records used when <paramref name="Ipv6"/>.
+/// </summary>
+public sealed record RoutingSettings(DnsMode Dns, IReadOnlyList<IPEndPoint> Servers, int Port, TimeSpan? Timeout, int? Attempts, bool Ipv6)
+{
+    /// <summary>No DNS: static routes only (the demo, tests).</summary>
+    public static readonly RoutingSettings StaticOnly = new(DnsMode.Off, [], 25, null, null, true);
+}
+
 /// <summary>An operator node's settings, validated; <paramref name="Publication"/> is null when publishing is off.</summary>
 public sealed record OperatorSettings(
     string Name,
@@ -102,7 +144,9 @@ public sealed record OperatorSettings(
     TimeSpan QueueRetryDelay,
     AnnuairePublicationSettings? Publication = null,
     OperatorAuthSettings? Auth = null,
-    SmtpInboundSettings? Inbound = null);
+    SmtpInboundSettings? Inbound = null,
+    QueueSettings? Queue = null,
+    RoutingSettings? Routing = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
 public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null, TestPscSettings? Psc = null);
@@ -183,7 +227,88 @@ public static class NodeSettings
             QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)),
             Publication: Publication(c),
             Auth: Auth(c, baseDir),
-            Inbound: inbound);
+            Inbound: inbound,
+            Queue: Queue(c),
+            Routing: Routing(c));
+    }
+
+    /// <summary>The <c>Queue:*</c> keys (besides <c>Queue:RetryDelay</c>).</summary>
+    public static QueueSettings Queue(IConfiguration c)
+    {
+        var d = QueueSettings.Default;
+        var notice = c["Queue:DelayNotice"];
+        var delayNotice = string.Equals(notice?.Trim(), "off", StringComparison.OrdinalIgnoreCase)
+            ? TimeSpan.Zero
+            : Duration(c, "Queue:DelayNotice", d.DelayNotice);
+        var lifetime = Duration(c, "Queue:MaxLifetime", d.MaxLifetime);
+        if (delayNotice >= lifetime)
+        {
+            throw new ConfigurationException("Queue:DelayNotice", $"'{notice}' is not shorter than Queue:MaxLifetime ({lifetime})", "a duration shorter than the lifetime, e.g. 04:00:00, or off");
+        }
+
+        return new QueueSettings(
+            lifetime,
+            Duration(c, "Queue:MaxRetryDelay", d.MaxRetryDelay),
+            delayNotice,
+            Duration(c, "Queue:ConnectionIdleTimeout", d.ConnectionIdleTimeout),
+            Count(c, "Queue:MaxConnectionsPerDestination", d.MaxConnectionsPerDestination, 1, 100),
+            Count(c, "Queue:MaxTransactionsPerConnection", d.MaxTransactionsPerConnection, 1, 10_000),
+            Duration(c, "Queue:Lease", d.Lease),
+            string.IsNullOrWhiteSpace(c["Queue:NodeId"]) ? d.NodeId : c["Queue:NodeId"]!.Trim());
+    }
+
+    /// <summary>
+    /// The <c>Routing:*</c> keys: <c>Routing:Dns</c> is <c>system</c> (default: /etc/resolv.conf), <c>off</c> (static
+    /// routes only) or a list of servers <c>ip[:port]</c>; <c>Routing:Port</c> (25), <c>Routing:DnsTimeout</c>,
+    /// <c>Routing:DnsAttempts</c>, <c>Routing:Ipv6</c> (true).
+    /// </summary>
+    public static RoutingSettings Routing(IConfiguration c)
+    {
+        var values = List(c, "Routing:Dns");
+        var mode = DnsMode.System;
+        var servers = new List<IPEndPoint>();
+        if (values.Count == 1 && values[0].Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            mode = DnsMode.Off;
+        }
+        else if (values.Count > 0 && !(values.Count == 1 && values[0].Equals("system", StringComparison.OrdinalIgnoreCase)))
+        {
+            mode = DnsMode.Servers;
+            foreach (var value in values)
+            {
+                if (IPEndPoint.TryParse(value, out var endpoint))
+                {
+                    // No port given: 53.
+                    servers.Add(endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, 53) : endpoint);
+                }
+                else
+                {
+                    throw new ConfigurationException("Routing:Dns", $"'{value}' is not a DNS server address", "system (the servers of /etc/resolv.conf), off (static routes only), or addresses such as 192.0.2.53 or 127.0.0.1:5353");
+                }
+            }
+        }
+
+        int? attempts = string.IsNullOrWhiteSpace(c["Routing:DnsAttempts"]) ? null : Count(c, "Routing:DnsAttempts", 2, 1, 5);
+        return new RoutingSettings(
+            mode,
+            servers,
+            Count(c, "Routing:Port", 25, 1, 65535),
+            OptionalDuration(c, "Routing:DnsTimeout"),
+            attempts,
+            Bool(c, "Routing:Ipv6", true));
+    }
+
+    private static int Count(IConfiguration c, string key, int fallback, int min, int max)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ConfigurationException(key, $"'{value}' is not a whole number from {min} to {max}", $"e.g. {fallback}");
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public sealed record DsnRecipient(string FinalRecipient, string Action, string S
 
     /// <summary>Last-Attempt-Date.</summary>
     public DateTimeOffset? LastAttemptDate { get; init; }
+
+    /// <summary>Will-Retry-Until (RFC 3464 §2.3.8), for "delayed" reports.</summary>
+    public DateTimeOffset? WillRetryUntil { get; init; }
 }
 
 /// <summary>A delivery status notification (RFC 3464 in multipart/report, RFC 6522).</summary>
@@ -119,6 +122,11 @@ public static class MimeReports
             if (rc.LastAttemptDate is { } la)
             {
                 w.Header("Last-Attempt-Date", Rfc5322Date(la));
+            }
+
+            if (rc.WillRetryUntil is { } wru)
+            {
+                w.Header("Will-Retry-Until", Rfc5322Date(wru));
             }
         }
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Caducee.Core.Policy;
 using Caducee.Core.Security;
 using Caducee.MsSante.Whitelist;
@@ -59,6 +61,32 @@ public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, Certificate
             : PolicyVerdict.Continue;
     }
 
+    /// <summary>
+    /// The chain of a session's peer certificate, built once per session (the certificate object is the session's)
+    /// and rebuilt after <see cref="ChainCacheTime"/> or once the certificate is no longer within its validity:
+    /// building a chain costs far more than a transaction, and a session carries many (issue 5 point 8).
+    /// </summary>
+    private (CertificateCheck Check, IReadOnlyList<X509Certificate2> Chain) ValidatedChain(X509Certificate2 certificate)
+    {
+        var now = _clock.GetUtcNow();
+        if (_chains.TryGetValue(certificate, out var cached) && now - cached.At < ChainCacheTime &&
+            now.UtcDateTime >= certificate.NotBefore.ToUniversalTime() && now.UtcDateTime <= certificate.NotAfter.ToUniversalTime())
+        {
+            return (cached.Check, cached.Chain);
+        }
+
+        var (check, chain) = trust.ValidateChain(certificate, X509KeyUsagePurpose.ClientAuth, now.UtcDateTime);
+        _chains.AddOrUpdate(certificate, new CachedChain(check, chain, now));
+        return (check, chain);
+    }
+
+    /// <summary>How long a session reuses the chain it built for its peer's certificate.</summary>
+    public static readonly TimeSpan ChainCacheTime = TimeSpan.FromMinutes(5);
+
+    private readonly ConditionalWeakTable<X509Certificate2, CachedChain> _chains = new();
+
+    private sealed record CachedChain(CertificateCheck Check, IReadOnlyList<X509Certificate2> Chain, DateTimeOffset At);
+
     private PolicyVerdict CheckPeer(SmtpPolicyContext context)
     {
         if (context.Tls is null)
@@ -72,18 +100,15 @@ public sealed class MsSanteTrustPolicy(IWhitelistProvider whitelist, Certificate
             return PolicyVerdict.Reject(550, "5.7.1", "Client certificate required: present your operator's IGC-Santé certificate in the TLS handshake", "no client certificate");
         }
 
-        var (check, chain) = trust.ValidateChain(certificate, X509KeyUsagePurpose.ClientAuth, _clock.GetUtcNow().UtcDateTime);
+        var (check, chain) = ValidatedChain(certificate);
         if (!check.IsValid)
         {
             return PolicyVerdict.Reject(550, "5.7.1", $"Client certificate rejected: {check.Reason}; present your operator's valid IGC-Santé certificate", check.Reason);
         }
 
-        // REQ-09: revocation by the CRL of the issuer; no usable CRL is a temporary failure, never a 5xx.
+        // REQ-09: revocation by the CRL of the issuer, at every MAIL (a CRL can arrive during a session); no usable
+        // CRL is a temporary failure, never a 5xx.
         var status = revocation.Check(chain);
-        foreach (var c in chain)
-        {
-            c.Dispose();
-        }
 
         switch (status.State)
         {

@@ -110,6 +110,8 @@ internal static class DataHandler
                 await ReportRefusedAsync(session, tx, refused, message, now, cancellationToken).ConfigureAwait(false);
             }
 
+            await ReportDeliveredAsync(session, tx, result.Local, message, now, cancellationToken).ConfigureAwait(false);
+
             Log.MessageAccepted(session.Logger, session.Id, result.QueueId, message.Length, tx.LocalRecipients.Count - refused.Count, tx.RemoteRecipients.Count);
             session.Reply(new SmtpReply(250, "2.0.0", $"Ok: queued as {result.QueueId}"));
         }
@@ -132,17 +134,25 @@ internal static class DataHandler
             return; // A null sender (a report itself) is never reported on (RFC 5321 §4.5.5).
         }
 
-        var failures = refused.Select(r =>
+        // NOTIFY honoured (RFC 3461 §4.1): a failure report unless NOTIFY was given without FAILURE (NEVER, SUCCESS, DELAY).
+        var failures = refused.Select(r => (Refused: r, Rcpt: tx.LocalRecipients.First(l => l.Mailbox.Id == r.MailboxId).Command))
+            .Where(x => x.Rcpt.Notify == DsnNotify.Unspecified || ((x.Rcpt.Notify & DsnNotify.Never) == 0 && (x.Rcpt.Notify & DsnNotify.Failure) != 0))
+            .Select(x =>
         {
-            var rcpt = tx.LocalRecipients.First(l => l.Mailbox.Id == r.MailboxId).Command;
+            var (r, rcpt) = x;
             var reply = r.Refusal switch
             {
                 MailError.OverQuota => new SmtpReply(552, "5.2.2", "Mailbox full: " + r.Reason),
                 MailError.MailboxDisabled => new SmtpReply(550, "5.2.1", "Mailbox disabled: " + r.Reason),
                 _ => new SmtpReply(550, "5.1.1", "Mailbox unavailable: " + r.Reason),
             };
-            return new ReportedRecipient(rcpt.Recipient, rcpt.OriginalRecipient, "failed", reply, null);
+            return new ReportedRecipient(rcpt.Recipient, rcpt.OriginalRecipient, DsnAction.Failed, reply, null);
         }).ToList();
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
         try
         {
             await Bouncer.BounceAsync(session.Services, session.Options.HostName, session.Options.IsLocalDomain, sender, tx.Mail.EnvelopeId, now, failures, message, tx.Mail.Ret != DsnReturn.Headers, cancellationToken).ConfigureAwait(false);
@@ -151,6 +161,38 @@ internal static class DataHandler
         {
             // The others are delivered and durable; the report could not be stored: leave a trace.
             Log.MessageRefused(session.Logger, session.Id, 451, "4.3.0", "failure report not stored: " + ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// RFC 3461 §4.1: local recipients that asked NOTIFY=SUCCESS get a "delivered" report once the message is in
+    /// their INBOX (remote recipients are reported by the queue: "relayed", or by the next hop).
+    /// </summary>
+    private static async Task ReportDeliveredAsync(SmtpSession session, SmtpTransaction tx, IReadOnlyList<LocalDelivery> local, byte[] message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (tx.Mail.Sender is not { } sender)
+        {
+            return;
+        }
+
+        var delivered = local.Where(l => l.Delivered)
+            .Select(l => tx.LocalRecipients.First(r => r.Mailbox.Id == l.MailboxId).Command)
+            .Where(c => (c.Notify & DsnNotify.Never) == 0 && (c.Notify & DsnNotify.Success) != 0)
+            .Select(c => new ReportedRecipient(c.Recipient, c.OriginalRecipient, DsnAction.Delivered, new SmtpReply(250, "2.0.0", "Delivered to the recipient's mailbox"), null))
+            .ToList();
+        if (delivered.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Bouncer.BounceAsync(session.Services, session.Options.HostName, session.Options.IsLocalDomain, sender, tx.Mail.EnvelopeId, now, delivered, message, false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailException ex)
+        {
+            // The message is delivered and durable; only the courtesy report is missing: leave a trace.
+            Log.MessageRefused(session.Logger, session.Id, 451, "4.3.0", "delivery report not stored: " + ex.Message);
         }
     }
 

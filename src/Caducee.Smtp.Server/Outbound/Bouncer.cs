@@ -5,9 +5,10 @@ using Caducee.Primitives;
 namespace Caducee.Smtp.Server.Outbound;
 
 /// <summary>
-/// Sends an RFC 3464 failure report to a sender: into its mailbox when it is local, through the queue
-/// otherwise. Used by the queue runner and by DATA when a local recipient refused the message (over quota,
-/// closed meanwhile): a refused recipient is reported, never dropped.
+/// Sends an RFC 3464 report (failure, delay, delivery or relay) to a sender: into its mailbox when it is
+/// local, through the queue otherwise. Used by the queue runner (bounces, delay notices, "relayed" for peers
+/// without DSN) and by DATA (a local recipient that refused the message, "delivered" for NOTIFY=SUCCESS): a
+/// refused recipient is reported, never dropped.
 /// </summary>
 internal static class Bouncer
 {

@@ -140,6 +140,19 @@ public sealed class CaduceeProcess : IDisposable
         return await WaitAsync(timeout);
     }
 
+    /// <summary>Kills the process with SIGKILL (no shutdown code runs: a crash, a power cut for the process) and waits for it.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        _process.WaitForExit();
+    }
+
+    public int ProcessId => _process.Id;
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -27,6 +27,12 @@ public sealed class TestPki : IDisposable
         PemFiles.WriteBundle([Root.Certificate, Organisations.Certificate], BundlePem);
     }
 
+    /// <summary>A new test PKI writing its bundle into <paramref name="directory"/>.</summary>
+    public static TestPki Create(string directory) => new(directory);
+
+    /// <summary>Starts a scripted peer MX with the server certificate (its names: mx.cabinet-sud.mssante.test, 127.0.0.1).</summary>
+    public FakePeerMx StartPeer(int port = 0) => new(Server, Organisations.Certificate, port);
+
     public static X500DistinguishedName PeerDn => NationalNames.Organisation("mx." + PeerDomain, "312345678900018", "CENTRE HOSPITALIER NORD", "Nord (59)");
 
     public CertificateAuthority Root { get; }
