@@ -51,8 +51,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     private const string PscAudience = "caducee-mssante";
     private const string PscScope = "scope_all";
     private const string PscClientId = "caducee-demo";
-    /// <summary>MX, submission, IMAP, HTTPS, submissions (465).</summary>
-    private const int PortsPerOperator = 5;
+    /// <summary>MX, submission, IMAP, HTTPS, submissions (465), imaps (993).</summary>
+    private const int PortsPerOperator = 6;
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
     private readonly AuthoritySettings _authoritySettings;
@@ -147,7 +147,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     plan.Domain,
                     "mx." + plan.Domain,
                     Path.Combine(root, "operators", plan.Name),
-                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3]), Loopback(ports[p + 4])),
+                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3]), Loopback(ports[p + 4]), Loopback(ports[p + 5])),
                     new TlsFiles(serverTls.Certificate, serverTls.Key, clientTls.Certificate, clientTls.Key, pki.BundlePem),
                     new Uri(authorityUrl + "/listeblanchemssante.xml"),
                     new Uri(authorityUrl + "/checksum"),
@@ -180,7 +180,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     "https://" + Format(node.Endpoints["https"]!),
                     new DemoCertJson(clientTls.Certificate, clientTls.Key),
                     mailboxes,
-                    Format(node.Endpoints["submissions"]!)));
+                    Format(node.Endpoints["submissions"]!),
+                    Format(node.Endpoints["imaps"]!)));
             }
         }
         catch
@@ -454,7 +455,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     {
         if (basePort != 0)
         {
-            // Authority at base; operator i at base+10+10i (mx, submission, imap, https, submissions).
+            // Authority at base; operator i at base+10+10i (mx, submission, imap, https, submissions, imaps).
             var ports = new int[count];
             ports[0] = basePort;
             for (var i = 1; i < count; i++)
