@@ -58,6 +58,14 @@ internal static class Namespaces
         _ => name,
     };
 
+    /// <summary>The order of LIST and LSUB answers: INBOX and its children first, then the other names (ordinal).</summary>
+    public static IComparer<string> ListOrder { get; } = Comparer<string>.Create((a, b) =>
+    {
+        var inboxA = a == "INBOX" || a.StartsWith("INBOX/", StringComparison.Ordinal);
+        var inboxB = b == "INBOX" || b.StartsWith("INBOX/", StringComparison.Ordinal);
+        return inboxA != inboxB ? (inboxA ? -1 : 1) : string.CompareOrdinal(a, b);
+    });
+
     /// <summary>The client name of a shared folder.</summary>
     public static string SharedName(string owner, string folder) => $"{SharedPrefix}{owner}{Delimiter}{folder}";
 

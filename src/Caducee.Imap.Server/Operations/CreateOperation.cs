@@ -62,7 +62,7 @@ internal static class CreateOperation
                 return Completion.Ok("CREATE completed");
 
             default:
-                return Completion.No(ResponseCode.Cannot, "This name is a level of the shared namespace");
+                return Completion.No(ResponseCode.Cannot, $"\"{Namespaces.SharedRoot}\" is reserved for the mailboxes shared with you");
         }
     }
 }

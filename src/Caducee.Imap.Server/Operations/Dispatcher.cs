@@ -50,7 +50,7 @@ internal static class Dispatcher
             return ImapAction.None;
         }
 
-        if (command.EnablesCondStore && state != ImapSessionStates.NotAuthenticated)
+        if (command.EnablesCondStore && command is not EnableCommand && state != ImapSessionStates.NotAuthenticated)
         {
             // RFC 7162 §3.1: the first CONDSTORE-enabling command turns it on for the session.
             session.EnableCondStore();

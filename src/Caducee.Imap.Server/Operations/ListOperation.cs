@@ -36,10 +36,15 @@ internal static class ListOperation
         var specialOnly = (command.Selection & ListSelectOptions.SpecialUse) != 0;
         var status = (command.Return & ListReturnOptions.Status) != 0;
 
-        var names = new SortedSet<string>(tree.Nodes.Select(n => n.Name), StringComparer.Ordinal);
+        var names = new SortedSet<string>(tree.Nodes.Select(n => n.Name), Namespaces.ListOrder);
         if (selectSubscribed)
         {
             names.UnionWith(subscriptions);
+            if (recursive)
+            {
+                // The levels above subscribed names, which RECURSIVEMATCH may report for them.
+                names.UnionWith(subscriptions.SelectMany(Ancestors));
+            }
         }
 
         foreach (var name in names)
@@ -102,5 +107,13 @@ internal static class ListOperation
         }
 
         return Completion.Ok("LIST completed");
+    }
+
+    private static IEnumerable<string> Ancestors(string name)
+    {
+        for (var i = name.IndexOf(Namespaces.Delimiter, StringComparison.Ordinal); i > 0; i = name.IndexOf(Namespaces.Delimiter, i + 1))
+        {
+            yield return name[..i];
+        }
     }
 }

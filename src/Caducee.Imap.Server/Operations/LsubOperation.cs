@@ -24,8 +24,8 @@ internal static class LsubOperation
         var user = session.User!;
         var pattern = MailboxPattern.Create(command.Reference, command.Pattern, Namespaces.Delimiter);
         var tree = await MailboxTree.BuildAsync(session.Services, user, cancellationToken).ConfigureAwait(false);
-        var subscriptions = new SortedSet<string>((await session.Services.Store.ListSubscriptionsAsync(user.MailboxId, cancellationToken).ConfigureAwait(false)).Select(Namespaces.Canonical), StringComparer.Ordinal);
-        var listed = new SortedDictionary<string, bool>(StringComparer.Ordinal);
+        var subscriptions = new SortedSet<string>((await session.Services.Store.ListSubscriptionsAsync(user.MailboxId, cancellationToken).ConfigureAwait(false)).Select(Namespaces.Canonical), Namespaces.ListOrder);
+        var listed = new SortedDictionary<string, bool>(Namespaces.ListOrder);
         foreach (var name in subscriptions)
         {
             if (pattern.IsMatch(name))
