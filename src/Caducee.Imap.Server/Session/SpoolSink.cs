@@ -32,7 +32,7 @@ internal sealed class SpoolSink : IImapLiteralSink, IDisposable
         Directory.CreateDirectory(directory);
         _aes = new AesGcm(_key, TagSize);
         var path = Path.Combine(directory, "caducee-imap-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + ".spool");
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.DeleteOnClose);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
