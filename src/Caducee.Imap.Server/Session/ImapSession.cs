@@ -28,8 +28,12 @@ internal sealed class ImapSession : IAsyncDisposable
     /// <summary>Before login: lines, literals and whole commands stay small (the pre-auth surface, STYLE.md §4.5).</summary>
     private const int PreAuthCommandSize = 64 * 1024;
 
+    /// <summary>A response buffer that grew past this is dropped before the session waits (5,000 idle sessions keep little).</summary>
+    private const int KeptBuffer = 16 * 1024;
+
     private readonly ConnectionTransport _transport;
     private readonly WakeSignal _wake = new();
+    private bool _outGrew;
     private ImapReceiver _receiver;
     private ImapState _state = new NotAuthenticated();
 
@@ -69,7 +73,8 @@ internal sealed class ImapSession : IAsyncDisposable
 
     public bool IsCompressed { get; private set; }
 
-    public ImapWriter Out { get; } = new();
+    /// <summary>Responses being built; replaced by a small one after a large response, so an idle session keeps no big buffer.</summary>
+    public ImapWriter Out { get; private set; } = new();
 
     /// <summary>BAD answers and failed logins so far (<see cref="ImapServerOptions.MaxErrors"/>).</summary>
     public int Errors { get; set; }
@@ -246,6 +251,7 @@ internal sealed class ImapSession : IAsyncDisposable
             return;
         }
 
+        _outGrew |= Out.Length > KeptBuffer;
         await _transport.WriteAsync(Out.Written, cancellationToken).ConfigureAwait(false);
         Out.Clear();
     }
@@ -286,6 +292,12 @@ internal sealed class ImapSession : IAsyncDisposable
     {
         while (true)
         {
+            if (_outGrew)
+            {
+                Out = new ImapWriter { Utf8 = Utf8 };
+                _outGrew = false;
+            }
+
             var (result, timedOut) = await ReadAsync(cancellationToken).ConfigureAwait(false);
             if (_state is LoggedOut)
             {
