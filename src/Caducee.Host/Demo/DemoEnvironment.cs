@@ -89,6 +89,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         RefreshCrlIfAging(pki);
         var secrets = await DemoSecrets.LoadAsync(Path.Combine(root, "secrets.json"), cancellationToken).ConfigureAwait(false);
         var ports = AllocatePorts(basePort, 1 + (PortsPerOperator * DemoPlan.Operators.Count));
+        int Chosen(int index) => basePort == 0 ? 0 : ports[index];
 
         // Authority: whitelist of the operators' domains with their operator certificate DN (REQ-04).
         var authorityTls = pki.Issue("authority", NationalNames.Organisation("espacedeconfiance.mssante.test", "100000000000000", "AUTORITE DE TEST CADUCEE", null), CertificateProfile.Server, ["espacedeconfiance.mssante.test", "localhost"]);
@@ -147,7 +148,9 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     plan.Domain,
                     "mx." + plan.Domain,
                     Path.Combine(root, "operators", plan.Name),
-                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3]), Loopback(ports[p + 4]), Loopback(ports[p + 5])),
+                    // With --base-port 0 only the MX ports are chosen ahead (the other operator's routes need them);
+                    // the other listeners bind port 0 themselves, so no port can be taken between choice and bind.
+                    new OperatorListeners(Loopback(ports[p]), Loopback(Chosen(p + 1)), Loopback(Chosen(p + 2)), Loopback(Chosen(p + 3)), Loopback(Chosen(p + 4)), Loopback(Chosen(p + 5))),
                     new TlsFiles(serverTls.Certificate, serverTls.Key, clientTls.Certificate, clientTls.Key, pki.BundlePem),
                     new Uri(authorityUrl + "/listeblanchemssante.xml"),
                     new Uri(authorityUrl + "/checksum"),

@@ -38,12 +38,18 @@ internal static class FetchOperation
         var hasFlags = items.Any(i => i.Kind == FetchItemKind.Flags);
         var hasModSeq = items.Any(i => i.Kind == FetchItemKind.ModSeq);
 
+        if (command.Vanished && !session.QResync)
+        {
+            return Completion.Bad("UID FETCH: VANISHED needs ENABLE QRESYNC first (RFC 7162 §3.2.6)");
+        }
+
         if (command.Vanished && command.ChangedSince is long since)
         {
-            // RFC 7162 §3.2.6: the UIDs of the set expunged since the client's MODSEQ, first.
+            // RFC 7162 §3.2.6: the UIDs of the set expunged since the client's MODSEQ, first. Those still in
+            // the session's view are reported as VANISHED later, when they leave it.
             var changes = await session.Services.Store.GetChangesSinceAsync(selected.FolderId, since, cancellationToken).ConfigureAwait(false);
             var max = Math.Max(selected.Map.MaxUid, (uint)Math.Min(selected.Folder.UidNext, uint.MaxValue));
-            session.Out.Vanished(changes.Expunged.Where(u => command.Set.Contains(u, max)).Select(u => (uint)u), earlier: true);
+            session.Out.Vanished(changes.Expunged.Where(u => u <= uint.MaxValue && command.Set.Contains(u, max) && selected.Map.SequenceOf((uint)u) == 0).Select(u => (uint)u), earlier: true);
         }
 
         var missing = false;

@@ -97,8 +97,9 @@ internal static class SelectOperation
     private static async Task ResynchronizeAsync(ImapSession session, SelectedMailbox selected, QResyncParameters qresync, CancellationToken cancellationToken)
     {
         var changes = await session.Services.Store.GetChangesSinceAsync(selected.FolderId, qresync.ModSeq, cancellationToken).ConfigureAwait(false);
+        // An expunge after the state was read is still in the view: it is reported as VANISHED when it leaves it.
         var vanished = changes.Expunged
-            .Where(u => u <= uint.MaxValue && (qresync.KnownUids is null || qresync.KnownUids.Contains(u, uint.MaxValue)))
+            .Where(u => u <= uint.MaxValue && (qresync.KnownUids is null || qresync.KnownUids.Contains(u, uint.MaxValue)) && selected.Map.SequenceOf((uint)u) == 0)
             .Select(u => (uint)u);
         session.Out.Vanished(vanished, earlier: true);
         foreach (var message in changes.Changed)
