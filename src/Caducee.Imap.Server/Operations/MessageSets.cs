@@ -41,7 +41,12 @@ internal static class MessageSets
     {
         for (var start = 0; start < messages.Count; start += BatchSize)
         {
-            var batch = messages.Skip(start).Take(BatchSize).ToList();
+            var batch = new List<MessageRef>(Math.Min(BatchSize, messages.Count - start));
+            for (var i = start; i < messages.Count && i < start + BatchSize; i++)
+            {
+                batch.Add(messages[i]);
+            }
+
             var found = await session.Services.Store.GetMessagesAsync(folderId, [.. batch.Select(m => (long)m.Uid)], withViews, cancellationToken).ConfigureAwait(false);
             var byUid = found.ToDictionary(m => m.Uid);
             yield return [.. batch.Select(m => (m, byUid.GetValueOrDefault(m.Uid)))];

@@ -284,8 +284,21 @@ internal sealed class ImapSession : IAsyncDisposable
         })
         {
             SinkThreshold = Options.SpoolThreshold,
-            LiteralSinkFactory = _ => new SpoolSink(Options.SpoolDirectory),
+            LiteralSinkFactory = _ => CreateSpool(),
         };
+    }
+
+    /// <summary>A spool file for a large APPEND literal; without one (the folder cannot be written) the literal stays in memory.</summary>
+    private SpoolSink? CreateSpool()
+    {
+        try
+        {
+            return new SpoolSink(Options.SpoolDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private async Task<string> LoopAsync(CancellationToken cancellationToken)

@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Caducee.Imap.Protocol.Receiver;
+using Caducee.Primitives;
 
 namespace Caducee.Imap.Server.Session;
 
@@ -26,6 +27,7 @@ internal sealed class SpoolSink : IImapLiteralSink, IDisposable
     private long _chunks;
     private long _length;
     private bool _closed;
+    private bool _failed;
 
     public SpoolSink(string directory)
     {
@@ -45,6 +47,12 @@ internal sealed class SpoolSink : IImapLiteralSink, IDisposable
     public void Write(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        if (_failed)
+        {
+            // The rest of the literal is still read (the receiver counts it) but goes nowhere.
+            return;
+        }
+
         while (!data.IsEmpty)
         {
             var take = Math.Min(data.Length, ChunkSize - _chunkLength);
@@ -54,15 +62,44 @@ internal sealed class SpoolSink : IImapLiteralSink, IDisposable
             data = data[take..];
             if (_chunkLength == ChunkSize)
             {
-                SealChunk();
+                try
+                {
+                    SealChunk();
+                }
+                catch (IOException)
+                {
+                    // Disk full or failing: the APPEND is answered NO [UNAVAILABLE], the session goes on.
+                    _failed = true;
+                    return;
+                }
             }
         }
     }
 
-    /// <summary>The whole literal, decrypted, in one array of its size. Fails (InvalidDataException) if the file was tampered with.</summary>
+    /// <summary>
+    /// The whole literal, decrypted, in one array of its size. Fails with <see cref="MailException"/>: Temporary when
+    /// the disk failed, InvalidData when the file was altered.
+    /// </summary>
     public byte[] ReadAll()
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        if (_failed)
+        {
+            throw new MailException(MailError.Temporary, "disk full or failing while receiving the message");
+        }
+
+        try
+        {
+            return ReadBack();
+        }
+        catch (IOException ex)
+        {
+            throw new MailException(MailError.Temporary, "disk full or failing while receiving the message", ex);
+        }
+    }
+
+    private byte[] ReadBack()
+    {
         if (_chunkLength > 0)
         {
             SealChunk();
@@ -82,7 +119,7 @@ internal sealed class SpoolSink : IImapLiteralSink, IDisposable
             }
             catch (AuthenticationTagMismatchException ex)
             {
-                throw new InvalidDataException("the spooled message was altered on disk", ex);
+                throw new MailException(MailError.InvalidData, "the spooled message was altered on disk", ex);
             }
 
             offset += size;
