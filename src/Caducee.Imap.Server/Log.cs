@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Caducee.Imap.Server;
 
-/// <summary>The IMAP event catalogue: session id on every event; never a password, token or message content.</summary>
+/// <summary>The IMAP event catalogue: session id on every event; never a password, token, mailbox name or message content.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "IMAP session {SessionId} started from {Remote}")]
@@ -27,4 +27,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "IMAP session {SessionId} failed")]
     public static partial void SessionFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "IMAP session {SessionId}: {User} refused, {Count} connections already (limit {Limit})")]
+    public static partial void ConnectionLimit(ILogger logger, string sessionId, string user, int count, int limit);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "IMAP session {SessionId} closed after {Errors} errors")]
+    public static partial void TooManyErrors(ILogger logger, string sessionId, int errors);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "IMAP session {SessionId} closed: {Phase} timeout after {Seconds} s")]
+    public static partial void Timeout(ILogger logger, string sessionId, string phase, double seconds);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "IMAP session {SessionId} compression on (DEFLATE)")]
+    public static partial void CompressionStarted(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "IMAP session {SessionId} client {Name} {Version}")]
+    public static partial void ClientId(ILogger logger, string sessionId, string name, string version);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "IMAP session {SessionId}: storage failure {Error} in {Command}")]
+    public static partial void StorageFailure(ILogger logger, string sessionId, string error, string command);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "IMAP session {SessionId}: refused {Command} on a mailbox of {Owner}: needs right {Right}")]
+    public static partial void AccessRefused(ILogger logger, string sessionId, string command, string owner, char right);
 }

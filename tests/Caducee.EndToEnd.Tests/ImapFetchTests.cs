@@ -104,6 +104,28 @@ public sealed class ImapFetchTests(DemoFixture demo) : IClassFixture<DemoFixture
         Assert.Equal("f OK FETCH completed", await imap.ReadLineAsync());
 
         await imap.WriteLineAsync($"g FETCH {n} (NOSUCHITEM)");
-        Assert.StartsWith("g BAD Unknown FETCH item", await imap.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal("g BAD FETCH: unknown data item 'NOSUCHITEM'", await imap.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task The_imaps_endpoint_of_demo_json_serves_IMAP_over_implicit_TLS_issue6_point2()
+    {
+        var op = demo.Practice;
+        Assert.NotNull(op.Imaps);
+        Assert.NotEqual(op.Imap, op.Imaps);
+        await using var imap = await LineClient.ConnectAsync(op.Imaps!);
+        await imap.StartTlsAsync(demo.Json.Ca);
+        var greeting = await imap.ReadLineAsync();
+        Assert.StartsWith("* OK [CAPABILITY IMAP4rev1 IMAP4rev2", greeting, StringComparison.Ordinal);
+        Assert.DoesNotContain("STARTTLS", greeting, StringComparison.Ordinal);
+        Assert.DoesNotContain("LOGINDISABLED", greeting, StringComparison.Ordinal);
+        var box = op.Mailboxes[0];
+        await imap.WriteLineAsync($"a LOGIN \"{box.Address}\" \"{box.Password}\"");
+        Assert.StartsWith("a OK", (await imap.ReadUntilTaggedAsync("a"))[^1], StringComparison.Ordinal);
+        await imap.WriteLineAsync("b NAMESPACE");
+        var ns = await imap.ReadUntilTaggedAsync("b");
+        Assert.Equal("* NAMESPACE ((\"\" \"/\")) NIL ((\"Shared/\" \"/\"))", ns[0]);
+        await imap.WriteLineAsync("c SELECT INBOX");
+        Assert.StartsWith("c OK [READ-WRITE]", (await imap.ReadUntilTaggedAsync("c"))[^1], StringComparison.Ordinal);
     }
 }

@@ -65,6 +65,17 @@ public sealed class ConnectionTransport : IAsyncDisposable
         return (new TlsInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), peer), null);
     }
 
+    /// <summary>
+    /// Puts a layer over the current stream (IMAP COMPRESS=DEFLATE, RFC 4978): reads and writes then go
+    /// through it. As for TLS, input already buffered must have been refused by the caller.
+    /// </summary>
+    public async Task WrapAsync(Func<Stream, Stream> layer)
+    {
+        await Reader.CompleteAsync().ConfigureAwait(false);
+        _stream = layer(_stream);
+        Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+    }
+
     /// <summary>Writes a last message, ignoring a peer that is already gone (used when closing).</summary>
     public async Task TryWriteAsync(ReadOnlyMemory<byte> data)
     {

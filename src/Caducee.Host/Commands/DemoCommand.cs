@@ -52,7 +52,7 @@ internal static class DemoCommand
         foreach (var o in j.Operators)
         {
             Console.WriteLine($"  Operator {o.Name} ({o.Domain})");
-            Console.WriteLine($"    MX {o.Mx}   submission {o.Submission}   IMAP {o.Imap}   web {o.Https}");
+            Console.WriteLine($"    MX {o.Mx}   submission {o.Submission}   IMAP {o.Imap}   IMAPS {o.Imaps}   web {o.Https}");
             foreach (var m in o.Mailboxes)
             {
                 Console.WriteLine($"    {m.Kind} {m.Address}  — {m.DisplayName}");

@@ -59,7 +59,9 @@ internal static class InitCommand
             "Submission": "0.0.0.0:587",
             // Submission over implicit TLS (RFC 8314).
             "Submissions": "0.0.0.0:465",
+            // IMAP with STARTTLS (LOGINDISABLED before it), and IMAP over implicit TLS (RFC 8314).
             "Imap": "0.0.0.0:143",
+            "Imaps": "0.0.0.0:993",
             "Https": "0.0.0.0:443"
           },
           "Tls": {
@@ -111,6 +113,8 @@ internal static class InitCommand
             "ConnectionIdleTimeout": "00:00:30",
             "MaxConnectionsPerDestination": 4
           },
+          // IMAP limits (defaults shown); APPENDLIMIT is Limits:MaxMessageSize. IdleTimeout (autologout) is at least 30 minutes (RFC 9051).
+          // "Imap": { "MaxConnectionsPerUser": 20, "IdleTimeout": "00:30:00", "PreAuthTimeout": "00:01:00", "CommandTimeout": "00:02:00", "MaxLineLength": 65536, "MaxErrors": 20 },
           // Publication of this node's mailboxes to the Annuaire Santé (FHIR conditional PATCH with the
           // operator certificate above): the authority's FHIR base, e.g. https://annuaire.example/fhir.
           // Empty: not published; "Publish": false switches it off while keeping the URL.

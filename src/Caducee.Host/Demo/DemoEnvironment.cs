@@ -51,8 +51,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     private const string PscAudience = "caducee-mssante";
     private const string PscScope = "scope_all";
     private const string PscClientId = "caducee-demo";
-    /// <summary>MX, submission, IMAP, HTTPS, submissions (465).</summary>
-    private const int PortsPerOperator = 5;
+    /// <summary>MX, submission, IMAP, HTTPS, submissions (465), imaps (993).</summary>
+    private const int PortsPerOperator = 6;
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly ILogger _logger;
     private readonly AuthoritySettings _authoritySettings;
@@ -89,6 +89,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
         RefreshCrlIfAging(pki);
         var secrets = await DemoSecrets.LoadAsync(Path.Combine(root, "secrets.json"), cancellationToken).ConfigureAwait(false);
         var ports = AllocatePorts(basePort, 1 + (PortsPerOperator * DemoPlan.Operators.Count));
+        int Chosen(int index) => basePort == 0 ? 0 : ports[index];
 
         // Authority: whitelist of the operators' domains with their operator certificate DN (REQ-04).
         var authorityTls = pki.Issue("authority", NationalNames.Organisation("espacedeconfiance.mssante.test", "100000000000000", "AUTORITE DE TEST CADUCEE", null), CertificateProfile.Server, ["espacedeconfiance.mssante.test", "localhost"]);
@@ -147,7 +148,9 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     plan.Domain,
                     "mx." + plan.Domain,
                     Path.Combine(root, "operators", plan.Name),
-                    new OperatorListeners(Loopback(ports[p]), Loopback(ports[p + 1]), Loopback(ports[p + 2]), Loopback(ports[p + 3]), Loopback(ports[p + 4])),
+                    // With --base-port 0 only the MX ports are chosen ahead (the other operator's routes need them);
+                    // the other listeners bind port 0 themselves, so no port can be taken between choice and bind.
+                    new OperatorListeners(Loopback(ports[p]), Loopback(Chosen(p + 1)), Loopback(Chosen(p + 2)), Loopback(Chosen(p + 3)), Loopback(Chosen(p + 4)), Loopback(Chosen(p + 5))),
                     new TlsFiles(serverTls.Certificate, serverTls.Key, clientTls.Certificate, clientTls.Key, pki.BundlePem),
                     new Uri(authorityUrl + "/listeblanchemssante.xml"),
                     new Uri(authorityUrl + "/checksum"),
@@ -180,7 +183,8 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
                     "https://" + Format(node.Endpoints["https"]!),
                     new DemoCertJson(clientTls.Certificate, clientTls.Key),
                     mailboxes,
-                    Format(node.Endpoints["submissions"]!)));
+                    Format(node.Endpoints["submissions"]!),
+                    Format(node.Endpoints["imaps"]!)));
             }
         }
         catch
@@ -454,7 +458,7 @@ public sealed partial class DemoEnvironment : IAsyncDisposable
     {
         if (basePort != 0)
         {
-            // Authority at base; operator i at base+10+10i (mx, submission, imap, https, submissions).
+            // Authority at base; operator i at base+10+10i (mx, submission, imap, https, submissions, imaps).
             var ports = new int[count];
             ports[0] = basePort;
             for (var i = 1; i < count; i++)

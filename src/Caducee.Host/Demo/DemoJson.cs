@@ -42,7 +42,8 @@ public sealed record DemoOperatorJson(
     [property: JsonPropertyName("https")] string Https,
     [property: JsonPropertyName("clientCert")] DemoCertJson ClientCert,
     [property: JsonPropertyName("mailboxes")] IReadOnlyList<DemoMailboxJson> Mailboxes,
-    [property: JsonPropertyName("submissions")] string? Submissions = null);
+    [property: JsonPropertyName("submissions")] string? Submissions = null,
+    [property: JsonPropertyName("imaps")] string? Imaps = null);
 
 public sealed record DemoCertJson(
     [property: JsonPropertyName("cert")] string Cert,

@@ -26,7 +26,7 @@ namespace Caducee.Host.Nodes;
 
 /// <summary>
 /// An operator node: MX (mutual TLS with other operators), submission (587 STARTTLS, 465 implicit TLS), IMAP
-/// and HTTPS on one Kestrel, plus the outbound queue runner, the whitelist and CRL synchronizers, the Annuaire
+/// (143 STARTTLS, 993 implicit TLS) and HTTPS on one Kestrel, plus the outbound queue runner, the whitelist and CRL synchronizers, the Annuaire
 /// Santé publisher and the store maintenance, over one data folder.
 /// </summary>
 public sealed partial class OperatorNode : IAsyncDisposable
@@ -157,7 +157,24 @@ public sealed partial class OperatorNode : IAsyncDisposable
         var mx = new SmtpConnectionHandler(listener, smtpServices);
         var submission = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission }, smtpServices);
         var submissions = new SmtpConnectionHandler(listener with { Kind = SmtpListenerKind.Submission, ImplicitTls = true }, smtpServices);
-        var imap = new ImapConnectionHandler(new ImapServerOptions { HostName = settings.HostName, Certificate = serverContext, Tls = tls }, new ImapServices(storage.Store, storage.Blobs, auth, clock, loggerFactory));
+        var imapSettings = settings.Imap ?? new ImapSettings();
+        var imapDefaults = new ImapServerOptions { HostName = settings.HostName, Certificate = serverContext };
+        var imapOptions = imapDefaults with
+        {
+            Tls = tls,
+            MaxLiteralSize = settings.MaxMessageSize,
+            MaxLineLength = imapSettings.MaxLineLength,
+            MaxErrors = imapSettings.MaxErrors,
+            MaxConnectionsPerUser = imapSettings.MaxConnectionsPerUser,
+            IdleTimeout = imapSettings.IdleTimeout ?? imapDefaults.IdleTimeout,
+            PreAuthTimeout = imapSettings.PreAuthTimeout ?? imapDefaults.PreAuthTimeout,
+            CommandTimeout = imapSettings.CommandTimeout ?? imapDefaults.CommandTimeout,
+            SpoolDirectory = Path.Combine(storage.Layout.Root, "spool"),
+        };
+        // One services object for both IMAP listeners: the per-user connection limit counts 143 and 993 together.
+        var imapServices = new ImapServices(storage.Store, storage.Blobs, auth, clock, loggerFactory);
+        var imap = new ImapConnectionHandler(imapOptions, imapServices);
+        var imaps = new ImapConnectionHandler(imapOptions with { ImplicitTls = true }, imapServices);
         var client = new SmtpClientConnection(settings.HostName, tls, trust, clientContext, TimeSpan.FromMinutes(5), clock);
         var queueSettings = settings.Queue ?? QueueSettings.Default;
         var queueOptions = new QueueOptions
@@ -182,6 +199,7 @@ public sealed partial class OperatorNode : IAsyncDisposable
             KestrelFactory.Protocol(endpoints, k, "submission", settings.Listen.Submission, submission.OnConnectedAsync);
             KestrelFactory.Protocol(endpoints, k, "submissions", settings.Listen.Submissions, submissions.OnConnectedAsync);
             KestrelFactory.Protocol(endpoints, k, "imap", settings.Listen.Imap, imap.OnConnectedAsync);
+            KestrelFactory.Protocol(endpoints, k, "imaps", settings.Listen.Imaps, imaps.OnConnectedAsync);
             KestrelFactory.Https(endpoints, k, settings.Listen.Https, serverCertificate, trust.Intermediates);
         });
         var app = builder.Build();

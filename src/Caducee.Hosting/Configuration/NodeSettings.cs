@@ -23,8 +23,23 @@ public enum NodeRole
 /// <summary>Certificate files of a node (PEM).</summary>
 public sealed record TlsFiles(string Certificate, string Key, string? ClientCertificate, string? ClientKey, string TrustBundle);
 
-/// <summary>The listeners of an operator; a null endpoint is not opened. <paramref name="Submissions"/> is submission over implicit TLS (465, RFC 8314).</summary>
-public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, IPEndPoint? Imap, IPEndPoint? Https, IPEndPoint? Submissions = null);
+/// <summary>
+/// The listeners of an operator; a null endpoint is not opened. <paramref name="Submissions"/> is submission
+/// and <paramref name="Imaps"/> IMAP over implicit TLS (465 and 993, RFC 8314).
+/// </summary>
+public sealed record OperatorListeners(IPEndPoint? Mx, IPEndPoint? Submission, IPEndPoint? Imap, IPEndPoint? Https, IPEndPoint? Submissions = null, IPEndPoint? Imaps = null);
+
+/// <summary>
+/// The IMAP limits of an operator (<c>Imap:*</c>, issue 6 point 5); APPENDLIMIT is <c>Limits:MaxMessageSize</c>.
+/// The autologout (<paramref name="IdleTimeout"/>) is at least 30 minutes (RFC 9051 §5.4).
+/// </summary>
+public sealed record ImapSettings(
+    int MaxConnectionsPerUser = 20,
+    TimeSpan? IdleTimeout = null,
+    TimeSpan? PreAuthTimeout = null,
+    TimeSpan? CommandTimeout = null,
+    int MaxLineLength = 64 * 1024,
+    int MaxErrors = 20);
 
 /// <summary>RFC 5321 §4.5.3.2 timeouts of the SMTP listeners (see <c>Caducee.Smtp.Server.SmtpTimeouts</c>); null keeps the RFC default.</summary>
 public sealed record SmtpTimeoutSettings(
@@ -146,7 +161,8 @@ public sealed record OperatorSettings(
     OperatorAuthSettings? Auth = null,
     SmtpInboundSettings? Inbound = null,
     QueueSettings? Queue = null,
-    RoutingSettings? Routing = null);
+    RoutingSettings? Routing = null,
+    ImapSettings? Imap = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
 public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null, TestPscSettings? Psc = null);
@@ -217,7 +233,8 @@ public static class NodeSettings
                 Endpoint(c, "Listen:Submission"),
                 Endpoint(c, "Listen:Imap"),
                 Endpoint(c, "Listen:Https"),
-                Endpoint(c, "Listen:Submissions")),
+                Endpoint(c, "Listen:Submissions"),
+                Endpoint(c, "Listen:Imaps")),
             Tls: Tls(c, baseDir, clientRequired: true),
             WhitelistUrl: Url(c, "Whitelist:Url", required: true)!,
             WhitelistChecksumUrl: Url(c, "Whitelist:ChecksumUrl", required: false),
@@ -229,7 +246,8 @@ public static class NodeSettings
             Auth: Auth(c, baseDir),
             Inbound: inbound,
             Queue: Queue(c),
-            Routing: Routing(c));
+            Routing: Routing(c),
+            Imap: Imap(c));
     }
 
     /// <summary>The <c>Queue:*</c> keys (besides <c>Queue:RetryDelay</c>).</summary>
@@ -309,6 +327,37 @@ public static class NodeSettings
         return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ConfigurationException(key, $"'{value}' is not a whole number from {min} to {max}", $"e.g. {fallback}");
+    }
+
+    /// <summary>The <c>Imap:*</c> keys: MaxConnectionsPerUser, IdleTimeout (at least 30 minutes), PreAuthTimeout, CommandTimeout, MaxLineLength, MaxErrors.</summary>
+    public static ImapSettings Imap(IConfiguration c)
+    {
+        var idle = OptionalDuration(c, "Imap:IdleTimeout");
+        if (idle < TimeSpan.FromMinutes(30))
+        {
+            throw new ConfigurationException("Imap:IdleTimeout", $"'{c["Imap:IdleTimeout"]}' is shorter than 30 minutes", "at least 00:30:00: RFC 9051 §5.4 forbids an earlier autologout");
+        }
+
+        return new ImapSettings(
+            Count(c, "Imap:MaxConnectionsPerUser", 20, min: 0, "a number of connections, e.g. 20 (0: no limit)"),
+            idle,
+            OptionalDuration(c, "Imap:PreAuthTimeout"),
+            OptionalDuration(c, "Imap:CommandTimeout"),
+            Count(c, "Imap:MaxLineLength", 64 * 1024, min: 1024, "octets, at least 1024, e.g. 65536"),
+            Count(c, "Imap:MaxErrors", 20, min: 1, "a number of errors, e.g. 20"));
+    }
+
+    private static int Count(IConfiguration c, string key, int fallback, int min, string expected)
+    {
+        var value = c[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n
+            : throw new ConfigurationException(key, $"'{value}' is not allowed", expected);
     }
 
     /// <summary>

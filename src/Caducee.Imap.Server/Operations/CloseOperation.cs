@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using Caducee.Imap.Protocol.Receiver;
+using Caducee.Imap.Protocol.Commands;
 using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
 /// <summary>
-/// CLOSE and UNSELECT (RFC 9051 §6.4.1, RFC 3691). No message can carry \Deleted yet (STORE refuses it
-/// until EXPUNGE lands), so CLOSE has nothing to expunge.
+/// CLOSE (RFC 9051 §6.4.1): expunge the \Deleted messages silently (no EXPUNGE responses) when the mailbox
+/// is read-write and the user may expunge ("e", RFC 4314), then leave the selected state.
 /// </summary>
 internal static class CloseOperation
 {
-    public static ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
+    public static async ValueTask<Completion> RunAsync(ImapSession session, CloseCommand command, CancellationToken cancellationToken)
     {
-        session.State = new Authenticated(((Selected)session.State).Principal);
-        session.Out.Tagged(request.Tag, "OK", $"{request.Command} completed");
-        return ValueTask.FromResult(ImapAction.None);
+        var selected = session.Selected!;
+        var folderId = selected.FolderId;
+        var expunge = !selected.ReadOnly && selected.Rights.Has('e');
+        session.Deselect();
+        if (expunge)
+        {
+            await session.Services.Store.ExpungeAsync(folderId, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Completion.Ok("CLOSE completed");
     }
 }

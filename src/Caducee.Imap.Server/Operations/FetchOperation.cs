@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using System.Globalization;
 using Caducee.Core.Model;
 using Caducee.Imap.Protocol.Commands;
-using Caducee.Imap.Protocol.Receiver;
 using Caducee.Imap.Protocol.Responses;
+using Caducee.Imap.Protocol.Selection;
 using Caducee.Imap.Server.Session;
 using Caducee.Mime;
 using Caducee.Mime.Imap;
@@ -11,275 +10,230 @@ using Caducee.Mime.Imap;
 namespace Caducee.Imap.Server.Operations;
 
 /// <summary>
-/// FETCH and UID FETCH (RFC 9051 §6.4.5, RFC 3501 §6.4.5, RFC 3516 BINARY): UID, FLAGS, INTERNALDATE,
-/// RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, RFC822[.HEADER|.TEXT], BODY[section]&lt;partial&gt;,
-/// BODY.PEEK, BINARY[.PEEK][section]&lt;partial&gt;, BINARY.SIZE, and the ALL/FAST/FULL macros. The MIME
-/// views are computed from the stored bytes by the MIME engine. A non-PEEK body fetch sets \Seen and
-/// reports the new FLAGS.
+/// FETCH and UID FETCH (RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 CHANGEDSINCE and VANISHED). What each
+/// item costs decides what is read: UID, FLAGS, INTERNALDATE, RFC822.SIZE and MODSEQ come from the message
+/// rows; ENVELOPE, BODY and BODYSTRUCTURE from the views cached at delivery (no blob read); sections and
+/// BINARY parse the stored bytes with the MIME engine. Messages are read in batches and the response is
+/// sent as it is built; large literals go out without a copy. A non-PEEK body fetch sets \Seen (with "s",
+/// RFC 4314) and reports the new FLAGS.
 /// </summary>
 internal static class FetchOperation
 {
-    private enum Kind
+    /// <summary>Literals from this size up are written straight to the connection.</summary>
+    private const int DirectLiteral = 64 * 1024;
+
+    public static async ValueTask<Completion> RunAsync(ImapSession session, FetchCommand command, CancellationToken cancellationToken)
     {
-        Uid,
-        Flags,
-        Size,
-        InternalDate,
-        Envelope,
-        Body,
-        BodyStructure,
-        Section,
-        Binary,
-        BinarySize,
+        var selected = session.Selected!;
+        if (!MessageSets.TryResolve(selected, command.Set, command.Uid, out var refs, out var bad))
+        {
+            return bad;
+        }
+
+        var items = command.Items;
+        var needViews = items.Any(i => i.Kind is FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure);
+        var needBlob = items.Any(i => i.Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text
+            or FetchItemKind.BodySection or FetchItemKind.BinarySection or FetchItemKind.BinarySize);
+        var setSeen = command.SetsSeen && !selected.ReadOnly && selected.Rights.Has('s');
+        var hasFlags = items.Any(i => i.Kind == FetchItemKind.Flags);
+        var hasModSeq = items.Any(i => i.Kind == FetchItemKind.ModSeq);
+
+        if (command.Vanished && !session.QResync)
+        {
+            return Completion.Bad("UID FETCH: VANISHED needs ENABLE QRESYNC first (RFC 7162 §3.2.6)");
+        }
+
+        if (command.Vanished && command.ChangedSince is long since)
+        {
+            // RFC 7162 §3.2.6: the UIDs of the set expunged since the client's MODSEQ, first. Those still in
+            // the session's view are reported as VANISHED later, when they leave it.
+            var changes = await session.Services.Store.GetChangesSinceAsync(selected.FolderId, since, cancellationToken).ConfigureAwait(false);
+            var max = Math.Max(selected.Map.MaxUid, (uint)Math.Min(selected.Folder.UidNext, uint.MaxValue));
+            session.Out.Vanished(changes.Expunged.Where(u => u <= uint.MaxValue && command.Set.Contains(u, max) && selected.Map.SequenceOf((uint)u) == 0).Select(u => (uint)u), earlier: true);
+        }
+
+        var missing = false;
+        await foreach (var batch in MessageSets.ReadAsync(session, selected.FolderId, refs, needViews, cancellationToken).ConfigureAwait(false))
+        {
+            var seenNow = setSeen ? await MarkSeenAsync(session, selected, batch, cancellationToken).ConfigureAwait(false) : [];
+            foreach (var (reference, found) in batch)
+            {
+                if (found is null)
+                {
+                    missing = true;
+                    continue;
+                }
+
+                var message = seenNow.GetValueOrDefault(found.Uid) ?? found;
+                if (command.ChangedSince is long changedSince && message.ModSeq <= changedSince)
+                {
+                    continue;
+                }
+
+                MimeMessage? mime = null;
+                if (needBlob)
+                {
+                    mime = MimeParser.Parse(await session.Services.Blobs.ReadAsync(message.BlobId, cancellationToken).ConfigureAwait(false));
+                    if (items.Any(i => i.Kind == FetchItemKind.BinarySection && ImapFetch.Resolve(mime, i.Section!.Part)?.TransferEncoding == MimeTransferEncoding.Unknown))
+                    {
+                        return Completion.No(ResponseCode.UnknownCte, "The part has a content transfer encoding this server cannot decode");
+                    }
+                }
+
+                await WriteAsync(session, reference, message, mime, items, cancellationToken).ConfigureAwait(false);
+                if (seenNow.ContainsKey(message.Uid) && !hasFlags)
+                {
+                    // The \Seen just set is reported in the same response (RFC 9051 §6.4.5).
+                    session.Out.Raw(" "u8);
+                    WriteFlags(session, message, modSeq: !hasModSeq);
+                }
+
+                session.Out.Raw(")\r\n"u8);
+                await session.FlushIfLargeAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return missing
+            ? Completion.No(ResponseCode.ExpungeIssued, "Some of the requested messages were expunged meanwhile")
+            : Completion.Ok($"{command.Name} completed");
     }
 
-    /// <summary>One requested item; <see cref="Name"/> is how the response names it.</summary>
-    private sealed record Item(Kind Kind, string Name, ImapSection? Section = null, bool SetsSeen = false);
-
-    public static async ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
+    /// <summary>Sets \Seen on the messages of the batch that lack it; returns them with their new flags and MODSEQ.</summary>
+    private static async Task<Dictionary<long, MessageSummary>> MarkSeenAsync(ImapSession session, SelectedMailbox selected, IReadOnlyList<(MessageRef Ref, MessageSummary? Message)> batch, CancellationToken cancellationToken)
     {
-        var byUid = request.Command.StartsWith("UID ", StringComparison.Ordinal);
-        if (request.Arguments.Count != 2 || request.Arguments[0].Kind != ImapTokenKind.Atom || !SequenceSet.TryParse(request.Arguments[0].Text, out var set))
+        var unseen = batch.Where(b => b.Message is { } m && (m.Flags & MessageFlags.Seen) == 0).Select(b => b.Message!.Uid).ToList();
+        if (unseen.Count == 0)
         {
-            return Dispatcher.Bad(session, request, "Syntax: FETCH <sequence-set> <item> | (<item> ...)");
+            return [];
         }
 
-        var raw = request.Arguments[1].Kind == ImapTokenKind.List ? request.Arguments[1].Children!.Select(t => t.Text).ToList() : [request.Arguments[1].Text];
-        var items = new List<Item>();
-        foreach (var text in raw.SelectMany(ExpandMacro))
-        {
-            if (!TryParseItem(text, out var item, out var error))
-            {
-                return Dispatcher.Bad(session, request, error);
-            }
-
-            items.Add(item);
-        }
-
-        if (byUid && !items.Any(i => i.Kind == Kind.Uid))
-        {
-            items.Insert(0, new Item(Kind.Uid, "UID"));
-        }
-
-        var needsMime = items.Any(i => i.Kind is not (Kind.Uid or Kind.Flags or Kind.Size or Kind.InternalDate));
-        var selected = (Selected)session.State;
-        var maxUid = selected.Messages.Count == 0 ? 0 : selected.Messages[^1].Uid;
-        var toMarkSeen = new List<long>();
-        for (var i = 0; i < selected.Messages.Count; i++)
-        {
-            var message = selected.Messages[i];
-            if (!(byUid ? set.Contains(message.Uid, maxUid) : set.Contains(i + 1, selected.Messages.Count)))
-            {
-                continue;
-            }
-
-            MimeMessage? mime = null;
-            if (needsMime)
-            {
-                mime = MimeParser.Parse(await session.Services.Blobs.ReadAsync(message.BlobId, cancellationToken).ConfigureAwait(false));
-                var unknown = items.FirstOrDefault(it => it.Kind == Kind.Binary && ImapFetch.Resolve(mime, it.Section!.Part)?.TransferEncoding == MimeTransferEncoding.Unknown);
-                if (unknown is not null)
-                {
-                    session.Out.Tagged(request.Tag, "NO", "[UNKNOWN-CTE] The part has a content transfer encoding this server cannot decode");
-                    return ImapAction.None;
-                }
-            }
-
-            var setsSeen = !selected.ReadOnly && (message.Flags & MessageFlags.Seen) == 0 && items.Any(it => it.SetsSeen);
-            if (setsSeen)
-            {
-                message = message with { Flags = message.Flags | MessageFlags.Seen };
-                selected.Messages[i] = message;
-                toMarkSeen.Add(message.Uid);
-            }
-
-            var o = session.Out;
-            o.Raw($"* {i + 1} FETCH (");
-            for (var k = 0; k < items.Count; k++)
-            {
-                if (k > 0)
-                {
-                    o.Raw(" ");
-                }
-
-                Write(o, items[k], message, mime);
-            }
-
-            if (setsSeen && !items.Any(it => it.Kind == Kind.Flags))
-            {
-                o.Raw(" FLAGS (").Raw(FormatFlags(message.Flags)).Raw(")");
-            }
-
-            o.Raw(")\r\n");
-        }
-
-        if (toMarkSeen.Count > 0)
-        {
-            await session.Services.Store.StoreFlagsAsync(selected.Folder.Id, toMarkSeen, FlagChange.Add(MessageFlags.Seen), null, cancellationToken).ConfigureAwait(false);
-        }
-
-        session.Out.Tagged(request.Tag, "OK", $"{request.Command} completed");
-        return ImapAction.None;
+        var result = await session.Services.Store.StoreFlagsAsync(selected.FolderId, unseen, FlagChange.Add(MessageFlags.Seen), null, cancellationToken).ConfigureAwait(false);
+        selected.Acknowledge(result.HighestModSeq);
+        var views = batch.Where(b => b.Message is not null).ToDictionary(b => b.Message!.Uid, b => b.Message!.Views);
+        return result.Changed.ToDictionary(m => m.Uid, m => m with { Views = views.GetValueOrDefault(m.Uid) });
     }
 
-    internal static string FormatFlags(MessageFlags flags)
+    /// <summary>"* n FETCH (item…" without the closing parenthesis (the caller may add FLAGS).</summary>
+    private static async Task WriteAsync(ImapSession session, MessageRef reference, MessageSummary message, MimeMessage? mime, IReadOnlyList<FetchItem> items, CancellationToken cancellationToken)
     {
-        var names = new List<string>(5);
-        if ((flags & MessageFlags.Seen) != 0)
+        var o = session.Out;
+        o.Raw("* "u8).Number(reference.SequenceNumber).Raw(" FETCH ("u8);
+        for (var i = 0; i < items.Count; i++)
         {
-            names.Add("\\Seen");
-        }
+            if (i > 0)
+            {
+                o.Raw(" "u8);
+            }
 
-        if ((flags & MessageFlags.Answered) != 0)
-        {
-            names.Add("\\Answered");
-        }
+            var item = items[i];
+            switch (item.Kind)
+            {
+                case FetchItemKind.Uid:
+                    o.Raw("UID "u8).Number(message.Uid);
+                    break;
+                case FetchItemKind.Flags:
+                    WriteFlags(session, message, modSeq: false);
+                    break;
+                case FetchItemKind.InternalDate:
+                    o.Raw("INTERNALDATE "u8).DateTime(message.InternalDate);
+                    break;
+                case FetchItemKind.Rfc822Size:
+                    o.Raw("RFC822.SIZE "u8).Number(message.Size);
+                    break;
+                case FetchItemKind.ModSeq:
+                    o.Raw("MODSEQ ("u8).Number(message.ModSeq).Raw(")"u8);
+                    break;
+                case FetchItemKind.SaveDate:
+                    o.Raw("SAVEDATE NIL"u8);
+                    break;
+                case FetchItemKind.Envelope:
+                    o.Raw("ENVELOPE "u8).Raw(message.Views!.Envelope);
+                    break;
+                case FetchItemKind.Body:
+                    o.Raw("BODY "u8).Raw(message.Views!.Body);
+                    break;
+                case FetchItemKind.BodyStructure:
+                    o.Raw("BODYSTRUCTURE "u8).Raw(message.Views!.BodyStructure);
+                    break;
+                case FetchItemKind.BinarySize:
+                    o.Raw(item.ResponseName).Raw(" "u8);
+                    if (ImapFetch.GetBinarySize(mime!, item.Section!.Part) is long size)
+                    {
+                        o.Number(size);
+                    }
+                    else
+                    {
+                        o.Nil();
+                    }
 
-        if ((flags & MessageFlags.Flagged) != 0)
-        {
-            names.Add("\\Flagged");
-        }
-
-        if ((flags & MessageFlags.Deleted) != 0)
-        {
-            names.Add("\\Deleted");
-        }
-
-        if ((flags & MessageFlags.Draft) != 0)
-        {
-            names.Add("\\Draft");
-        }
-
-        return string.Join(' ', names);
-    }
-
-    private static void Write(ImapWriter o, Item item, MessageSummary message, MimeMessage? mime)
-    {
-        switch (item.Kind)
-        {
-            case Kind.Uid:
-                o.Raw("UID ").Number(message.Uid);
-                break;
-            case Kind.Flags:
-                o.Raw("FLAGS (").Raw(FormatFlags(message.Flags)).Raw(")");
-                break;
-            case Kind.Size:
-                o.Raw("RFC822.SIZE ").Number(message.Size);
-                break;
-            case Kind.InternalDate:
-                o.Raw("INTERNALDATE \"").Raw(message.InternalDate.ToUniversalTime().ToString("dd-MMM-yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Raw("\"");
-                break;
-            case Kind.Envelope:
-                o.Raw("ENVELOPE ").Raw(ImapEnvelope.Build(mime!));
-                break;
-            case Kind.Body:
-                o.Raw("BODY ").Raw(ImapBodyStructure.Build(mime!, extensible: false));
-                break;
-            case Kind.BodyStructure:
-                o.Raw("BODYSTRUCTURE ").Raw(ImapBodyStructure.Build(mime!, extensible: true));
-                break;
-            case Kind.BinarySize:
-                o.Raw(item.Name).Raw(" ");
-                if (ImapFetch.GetBinarySize(mime!, item.Section!.Part) is { } size)
-                {
-                    o.Number(size);
-                }
-                else
-                {
-                    o.Raw("NIL");
-                }
-
-                break;
-            default:
-                var bytes = item.Kind == Kind.Binary ? ImapFetch.GetBinary(mime!, item.Section!) : ImapFetch.GetBody(mime!, item.Section!);
-                o.Raw(item.Name).Raw(" ");
-                if (bytes is { } b)
-                {
-                    o.Literal(b.Span);
-                }
-                else
-                {
-                    // RFC 9051 §7.5.2: a section that does not exist is returned empty.
-                    o.Raw("\"\"");
-                }
-
-                break;
+                    break;
+                default:
+                    await WriteSectionAsync(session, item, mime!, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
         }
     }
 
-    private static IEnumerable<string> ExpandMacro(string text) => text.ToUpperInvariant() switch
+    private static async Task WriteSectionAsync(ImapSession session, FetchItem item, MimeMessage mime, CancellationToken cancellationToken)
     {
-        "ALL" => ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
-        "FAST" => ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
-        "FULL" => ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"],
-        _ => [text],
-    };
-
-    private static bool TryParseItem(string text, out Item item, out string error)
-    {
-        item = null!;
-        error = string.Empty;
-        var upper = text.ToUpperInvariant();
-        switch (upper)
+        var o = session.Out;
+        var section = item.Kind switch
         {
-            case "UID": item = new Item(Kind.Uid, upper); return true;
-            case "FLAGS": item = new Item(Kind.Flags, upper); return true;
-            case "RFC822.SIZE": item = new Item(Kind.Size, upper); return true;
-            case "INTERNALDATE": item = new Item(Kind.InternalDate, upper); return true;
-            case "ENVELOPE": item = new Item(Kind.Envelope, upper); return true;
-            case "BODY": item = new Item(Kind.Body, upper); return true;
-            case "BODYSTRUCTURE": item = new Item(Kind.BodyStructure, upper); return true;
-            case "RFC822": item = new Item(Kind.Section, "RFC822", ImapSection.Whole, SetsSeen: true); return true;
-            case "RFC822.HEADER": item = new Item(Kind.Section, "RFC822.HEADER", new ImapSection([], ImapSectionText.Header, [])); return true;
-            case "RFC822.TEXT": item = new Item(Kind.Section, "RFC822.TEXT", new ImapSection([], ImapSectionText.Text, []), SetsSeen: true); return true;
-        }
-
-        // BODY[...], BODY.PEEK[...], BINARY[...], BINARY.PEEK[...], BINARY.SIZE[...], each with an optional <partial>.
-        var open = text.IndexOf('[', StringComparison.Ordinal);
-        var close = text.LastIndexOf(']');
-        if (open < 0 || close < open)
-        {
-            error = $"Unknown FETCH item {text}";
-            return false;
-        }
-
-        var prefix = upper[..open];
-        var kind = prefix switch
-        {
-            "BODY" or "BODY.PEEK" => Kind.Section,
-            "BINARY" or "BINARY.PEEK" => Kind.Binary,
-            "BINARY.SIZE" => Kind.BinarySize,
-            _ => (Kind?)null,
+            FetchItemKind.Rfc822 => ImapSection.Whole,
+            FetchItemKind.Rfc822Header => new ImapSection([], ImapSectionText.Header, []),
+            FetchItemKind.Rfc822Text => new ImapSection([], ImapSectionText.Text, []),
+            _ => ToMime(item.Section!, item.Partial),
         };
-        if (kind is null)
+        var binary = item.Kind == FetchItemKind.BinarySection;
+        var data = binary ? ImapFetch.GetBinary(mime, section) : ImapFetch.GetBody(mime, section);
+        o.Raw(item.ResponseName).Raw(" "u8);
+        if (data is not { } bytes)
         {
-            error = $"Unknown FETCH item {text}";
-            return false;
+            // A part that does not exist is returned empty (BINARY: NIL, RFC 3516 §4.2).
+            o.Raw(binary ? "NIL"u8 : "\"\""u8);
+            return;
         }
 
-        var spec = upper[(open + 1)..close];
-        var rest = text[(close + 1)..];
-        string? partial = null;
-        if (rest.Length > 0)
+        var literal8 = binary && bytes.Span.Contains((byte)0);
+        if (bytes.Length < DirectLiteral)
         {
-            if (kind == Kind.BinarySize || rest[0] != '<' || rest[^1] != '>')
+            if (literal8)
             {
-                error = $"Malformed partial in {text}";
-                return false;
+                o.Literal8(bytes.Span);
+            }
+            else
+            {
+                o.Literal(bytes.Span);
             }
 
-            partial = rest;
+            return;
         }
 
-        if (!ImapSection.TryParse(spec, partial, out var section) || (kind != Kind.Section && section.Text != ImapSectionText.None))
-        {
-            error = $"Malformed section in {text}";
-            return false;
-        }
-
-        var baseName = kind switch { Kind.Section => "BODY", Kind.Binary => "BINARY", _ => "BINARY.SIZE" };
-        var name = $"{baseName}[{spec}]" + (section.PartialStart is { } start ? $"<{start}>" : string.Empty);
-        item = new Item(kind.Value, name, section, SetsSeen: prefix is "BODY" or "BINARY");
-        return true;
+        o.LiteralHeader(bytes.Length, literal8);
+        await session.WriteDirectAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
+
+    private static void WriteFlags(ImapSession session, MessageSummary message, bool modSeq)
+    {
+        session.Out.Raw("FLAGS "u8).Flags((ImapSystemFlags)message.Flags, message.Keywords);
+        if (modSeq && session.CondStore)
+        {
+            session.Out.Raw(" MODSEQ ("u8).Number(message.ModSeq).Raw(")"u8);
+        }
+    }
+
+    private static ImapSection ToMime(SectionSpec section, FetchPartial? partial) => new(
+        section.Part,
+        section.Text switch
+        {
+            SectionText.Header => ImapSectionText.Header,
+            SectionText.HeaderFields => ImapSectionText.HeaderFields,
+            SectionText.HeaderFieldsNot => ImapSectionText.HeaderFieldsNot,
+            SectionText.Text => ImapSectionText.Text,
+            SectionText.Mime => ImapSectionText.Mime,
+            _ => ImapSectionText.None,
+        },
+        section.Fields,
+        partial?.Start,
+        partial?.Length);
 }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using Caducee.Imap.Protocol.Receiver;
+using Caducee.Imap.Protocol.Commands;
+using Caducee.Imap.Protocol.Responses;
 using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
-/// <summary>LOGOUT (RFC 9051 §6.1.3).</summary>
+/// <summary>LOGOUT (RFC 9051 §6.1.3): BYE, the tagged OK, then the connection closes.</summary>
 internal static class LogoutOperation
 {
-    public static ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
+    public static ValueTask<Completion> RunAsync(ImapSession session, LogoutCommand command, CancellationToken cancellationToken)
     {
-        session.Out.Untagged("BYE Caducée IMAP logging out");
-        session.Out.Tagged(request.Tag, "OK", "LOGOUT completed");
-        session.State = new LoggedOut();
-        return ValueTask.FromResult(ImapAction.Logout);
+        session.Out.Untagged(ImapStatus.Bye, null, "Logging out");
+        session.LogOut();
+        return ValueTask.FromResult(Completion.Ok("LOGOUT completed", action: ImapAction.Logout));
     }
 }

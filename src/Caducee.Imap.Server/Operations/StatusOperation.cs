@@ -1,47 +1,27 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-using Caducee.Imap.Protocol.Receiver;
+using Caducee.Imap.Protocol.Commands;
+using Caducee.Imap.Protocol.Responses;
 using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
-/// <summary>STATUS mailbox (items) (RFC 9051 §6.3.11).</summary>
+/// <summary>STATUS (RFC 9051 §6.3.11) with SIZE, DELETED, HIGHESTMODSEQ, APPENDLIMIT and DELETED-STORAGE; needs "r" (RFC 4314).</summary>
 internal static class StatusOperation
 {
-    public static async ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
+    public static async ValueTask<Completion> RunAsync(ImapSession session, StatusCommand command, CancellationToken cancellationToken)
     {
-        if (request.Arguments.Count != 2 || !request.Arguments[0].IsString || request.Arguments[1].Kind != ImapTokenKind.List)
+        var (mailbox, refusal) = await Access.RequireAsync(session, command.Mailbox, 'r', "read the status", cancellationToken).ConfigureAwait(false);
+        if (mailbox is null)
         {
-            return Dispatcher.Bad(session, request, "Syntax: STATUS <mailbox> (<items>)");
+            return refusal;
         }
 
-        var principal = ((Authenticated)session.State).Principal;
-        var folder = await session.Services.Store.GetFolderAsync(principal.Mailbox.Id, request.Arguments[0].Value, cancellationToken).ConfigureAwait(false);
-        if (folder is null)
+        if (!mailbox.Folder.Selectable)
         {
-            session.Out.Tagged(request.Tag, "NO", "[NONEXISTENT] No such mailbox");
-            return ImapAction.None;
+            return Completion.No(ResponseCode.Cannot, "This name is a level of the hierarchy and holds no messages (\\Noselect)");
         }
 
-        // The counts are kept in the folder row (issue 4): no message is read.
-        var items = new List<string>();
-        foreach (var item in request.Arguments[1].Children!)
-        {
-            var name = item.Text.ToUpperInvariant();
-            switch (name)
-            {
-                case "MESSAGES": items.Add($"MESSAGES {folder.MessageCount}"); break;
-                case "UIDNEXT": items.Add($"UIDNEXT {folder.UidNext}"); break;
-                case "UIDVALIDITY": items.Add($"UIDVALIDITY {folder.UidValidity}"); break;
-                case "RECENT": items.Add("RECENT 0"); break;
-                case "UNSEEN": items.Add($"UNSEEN {folder.UnseenCount}"); break;
-                case "SIZE": items.Add($"SIZE {folder.TotalSize}"); break;
-                default:
-                    return Dispatcher.Bad(session, request, $"Unknown STATUS item {item.Text}");
-            }
-        }
-
-        session.Out.Raw("* STATUS ").String(folder.Name).Raw($" ({string.Join(' ', items)})\r\n");
-        session.Out.Tagged(request.Tag, "OK", "STATUS completed");
-        return ImapAction.None;
+        await StatusValues.WriteAsync(session, mailbox, command.Items, cancellationToken).ConfigureAwait(false);
+        return Completion.Ok("STATUS completed");
     }
 }

@@ -1,75 +1,100 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using Caducee.Core.Model;
 using Caducee.Imap.Protocol.Commands;
-using Caducee.Imap.Protocol.Receiver;
+using Caducee.Imap.Protocol.Responses;
 using Caducee.Imap.Server.Session;
 
 namespace Caducee.Imap.Server.Operations;
 
 /// <summary>
-/// STORE and UID STORE (RFC 9051 §6.4.6). This first version adds flags (+FLAGS[.SILENT]); removing and
-/// replacing flags, and \Deleted (which needs EXPUNGE), come with the full IMAP issue and answer NO [CANNOT].
+/// STORE and UID STORE (RFC 9051 §6.4.6): FLAGS, +FLAGS, -FLAGS, with .SILENT, and UNCHANGEDSINCE (RFC 7162
+/// §3.1.3: messages changed since are left alone and listed in [MODIFIED]). Each message of the set gets a
+/// FETCH with its flags unless .SILENT; with CONDSTORE the changed ones always get one with their MODSEQ.
+/// Rights (RFC 4314): "s" for \Seen, "t" for \Deleted, "w" for the others, refused with NO [NOPERM].
 /// </summary>
 internal static class StoreOperation
 {
-    public static async ValueTask<ImapAction> RunAsync(ImapSession session, ImapRequest request, CancellationToken cancellationToken)
+    public static async ValueTask<Completion> RunAsync(ImapSession session, StoreCommand command, CancellationToken cancellationToken)
     {
-        var byUid = request.Command.StartsWith("UID ", StringComparison.Ordinal);
-        if (request.Arguments.Count != 3 || !SequenceSet.TryParse(request.Arguments[0].Text, out var set))
+        var selected = session.Selected!;
+        if (!MessageSets.TryResolve(selected, command.Set, command.Uid, out var refs, out var bad))
         {
-            return Dispatcher.Bad(session, request, "Syntax: STORE <sequence-set> <+FLAGS|-FLAGS|FLAGS>[.SILENT] (<flags>)");
+            return bad;
         }
 
-        var selected = (Selected)session.State;
         if (selected.ReadOnly)
         {
-            session.Out.Tagged(request.Tag, "NO", "[READ-ONLY] Mailbox is read-only");
-            return ImapAction.None;
+            return Completion.No(ResponseCode.Cannot, "The mailbox is read-only");
         }
 
-        var mode = request.Arguments[1].Text.ToUpperInvariant();
-        if (mode is not ("+FLAGS" or "+FLAGS.SILENT"))
+        foreach (var right in MessageSets.RequiredRights(command.Action, command.Flags))
         {
-            session.Out.Tagged(request.Tag, "NO", "[CANNOT] Only +FLAGS is supported in this version");
-            return ImapAction.None;
-        }
-
-        var flagTokens = request.Arguments[2].Kind == ImapTokenKind.List ? request.Arguments[2].Children! : [request.Arguments[2]];
-        var flags = MessageFlags.None;
-        foreach (var token in flagTokens)
-        {
-            flags |= token.Text.ToUpperInvariant() switch
+            if (!Access.Check(session, selected.Mailbox, right, right switch { 's' => "set \\Seen", 't' => "set \\Deleted", _ => "change flags" }, out var refusal))
             {
-                "\\SEEN" => MessageFlags.Seen,
-                "\\ANSWERED" => MessageFlags.Answered,
-                "\\FLAGGED" => MessageFlags.Flagged,
-                "\\DRAFT" => MessageFlags.Draft,
-                _ => MessageFlags.None,
-            };
-            if (token.Text.Equals("\\Deleted", StringComparison.OrdinalIgnoreCase))
-            {
-                session.Out.Tagged(request.Tag, "NO", "[CANNOT] \\Deleted is not supported until EXPUNGE is available");
-                return ImapAction.None;
+                return refusal;
             }
         }
 
-        var maxUid = selected.Messages.Count == 0 ? 0 : selected.Messages[^1].Uid;
-        var targets = selected.Messages
-            .Select((m, i) => (m, i))
-            .Where(x => byUid ? set.Contains(x.m.Uid, maxUid) : set.Contains(x.i + 1, selected.Messages.Count))
-            .ToList();
-        await session.Services.Store.StoreFlagsAsync(selected.Folder.Id, [.. targets.Select(t => t.m.Uid)], FlagChange.Add(flags), null, cancellationToken).ConfigureAwait(false);
-        foreach (var (m, i) in targets)
+        var (flags, keywords) = MessageSets.ToStore(command.Flags);
+        var change = command.Action switch
         {
-            var updated = m with { Flags = m.Flags | flags };
-            selected.Messages[i] = updated;
-            if (!mode.EndsWith(".SILENT", StringComparison.Ordinal))
+            StoreAction.Add => FlagChange.Add(flags, keywords),
+            StoreAction.Remove => FlagChange.Remove(flags, keywords),
+            _ => FlagChange.Replace(flags, keywords),
+        };
+        var result = await session.Services.Store.StoreFlagsAsync(selected.FolderId, [.. refs.Select(r => (long)r.Uid)], change, command.UnchangedSince, cancellationToken).ConfigureAwait(false);
+        selected.Acknowledge(result.HighestModSeq);
+        SelectedUpdates.AnnounceKeywords(session, selected, result.Changed);
+
+        var changed = result.Changed.ToDictionary(m => m.Uid);
+        var modified = new HashSet<long>(result.Modified);
+        var current = new Dictionary<long, MessageSummary>();
+        if (!command.Silent)
+        {
+            var unchanged = refs.Where(r => !changed.ContainsKey(r.Uid) && !modified.Contains(r.Uid)).Select(r => (long)r.Uid).ToList();
+            if (unchanged.Count > 0)
             {
-                session.Out.Untagged($"{i + 1} FETCH (FLAGS ({FetchOperation.FormatFlags(updated.Flags)}){(byUid ? $" UID {updated.Uid}" : string.Empty)})");
+                foreach (var m in await session.Services.Store.GetMessagesAsync(selected.FolderId, unchanged, withViews: false, cancellationToken).ConfigureAwait(false))
+                {
+                    current[m.Uid] = m;
+                }
             }
         }
 
-        session.Out.Tagged(request.Tag, "OK", $"{request.Command} completed");
-        return ImapAction.None;
+        foreach (var reference in refs)
+        {
+            if (changed.TryGetValue(reference.Uid, out var message))
+            {
+                if (!command.Silent)
+                {
+                    SelectedUpdates.WriteFlags(session, reference.SequenceNumber, message, includeUid: command.Uid);
+                }
+                else if (session.CondStore)
+                {
+                    // RFC 7162 §3.1.3: even with .SILENT, the new MODSEQ of each changed message.
+                    var fetch = session.Out.BeginFetch(reference.SequenceNumber);
+                    if (command.Uid)
+                    {
+                        fetch.Uid(reference.Uid);
+                    }
+
+                    fetch.ModSeq(message.ModSeq).End();
+                }
+            }
+            else if (current.TryGetValue(reference.Uid, out var unchanged))
+            {
+                SelectedUpdates.WriteFlags(session, reference.SequenceNumber, unchanged, includeUid: command.Uid);
+            }
+
+            await session.FlushIfLargeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (modified.Count > 0)
+        {
+            var numbers = refs.Where(r => modified.Contains(r.Uid)).Select(r => command.Uid ? r.Uid : (uint)r.SequenceNumber);
+            return Completion.Ok("Conditional STORE failed for some messages", ResponseCode.Modified(numbers));
+        }
+
+        return Completion.Ok($"{command.Name} completed");
     }
 }
