@@ -110,6 +110,12 @@ public sealed class FileBlobStore : IBlobStore
             throw DiskErrors.ToMailException(ex, "cannot read message data");
         }
 
+        if (sealedBytes.AsSpan().StartsWith(s_magicV2) && Keyring.KeyIdOf(sealedBytes.AsSpan(s_magicV2.Length)) is { } keyId)
+        {
+            // Written under a key another node created since this one loaded its keys: load them again.
+            await _keys.EnsureAsync(keyId, cancellationToken).ConfigureAwait(false);
+        }
+
         return Open(blobId, sealedBytes);
     }
 

@@ -34,10 +34,16 @@ public partial class SqlMailStore
             if (message.LocalMailboxIds.Count > 0)
             {
                 await InsertViewsAsync(ctx, blobId, views.SentDate, sealedViews).ConfigureAwait(false);
-                foreach (var mailboxId in message.LocalMailboxIds.Distinct())
+                // Folders are locked in mailbox-id order, whatever the order of the recipients: two nodes
+                // delivering to the same mailboxes then wait for each other instead of deadlocking.
+                var ids = message.LocalMailboxIds.Distinct().ToList();
+                var outcomes = new Dictionary<long, LocalDelivery>();
+                foreach (var mailboxId in ids.Order())
                 {
-                    local.Add(await DeliverLocalAsync(ctx, mailboxId, blobId, message.Content.Length, received).ConfigureAwait(false));
+                    outcomes[mailboxId] = await DeliverLocalAsync(ctx, mailboxId, blobId, message.Content.Length, received).ConfigureAwait(false);
                 }
+
+                local.AddRange(ids.Select(id => outcomes[id]));
             }
 
             if (message.RemoteRecipients.Count > 0)

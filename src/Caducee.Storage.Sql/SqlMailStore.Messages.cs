@@ -65,7 +65,23 @@ public partial class SqlMailStore
             var summary = row.ToSummary(keywords);
             if (withViews)
             {
-                summary = summary with { Views = row.SealedViews is { } sealedViews ? OpenViews(row.Blob, sealedViews) : await BackfillViewsAsync(folderId, row.Blob, cancellationToken).ConfigureAwait(false) };
+                MessageViews views;
+                if (row.SealedViews is { } sealedViews)
+                {
+                    if (Keyring.KeyIdOf(sealedViews) is { } keyId)
+                    {
+                        // Sealed under a key another node created since this one loaded its keys: load them again.
+                        await _keys.EnsureAsync(keyId, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    views = OpenViews(row.Blob, sealedViews);
+                }
+                else
+                {
+                    views = await BackfillViewsAsync(folderId, row.Blob, cancellationToken).ConfigureAwait(false);
+                }
+
+                summary = summary with { Views = views };
             }
 
             result.Add(summary);
@@ -104,6 +120,8 @@ public partial class SqlMailStore
         return await WriteAsync(async ctx =>
         {
             var ct = ctx.CancellationToken;
+            // The folder's row lock first: its keywords and UIDs are read then written (other nodes wait).
+            await LockFolderAsync(ctx, folderId).ConfigureAwait(false);
             var folder = await FolderByIdAsync(ctx, folderId, ct).ConfigureAwait(false) ?? throw NotFound($"no folder {folderId}");
             if (!folder.Selectable)
             {
@@ -308,6 +326,8 @@ public partial class SqlMailStore
         }
 
         var ct = ctx.CancellationToken;
+        // The target's row lock first: its keywords and UIDs are read then written (other nodes wait).
+        await LockFolderAsync(ctx, target.Id).ConfigureAwait(false);
         var (status, usage, _) = await QuotaOfAsync(ctx, target.MailboxId, ct).ConfigureAwait(false);
         if (status != MailboxStatus.Active)
         {

@@ -31,6 +31,9 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
 internal sealed class WritePipeline : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+
+    /// <summary>How many times a write runs before a conflict with other nodes' writers fails it (Temporary).</summary>
+    private const int MaxAttempts = 5;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqlDialect _dialect;
     private readonly Action<IReadOnlyList<FolderChanged>> _publish;
@@ -133,6 +136,17 @@ internal sealed class WritePipeline : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                 {
+                    if (ex is DbException conflict && _dialect.IsRetryable(conflict) && write.Attempts < MaxAttempts)
+                    {
+                        // Another node's transaction holds what this write needs and PostgreSQL chose this one to
+                        // fail (deadlock): undo the whole batch, releasing every lock it took, and run it again.
+                        write.Attempts++;
+                        await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                        await tx.DisposeAsync().ConfigureAwait(false);
+                        await Task.Delay(Random.Shared.Next(1, 10 * write.Attempts), CancellationToken.None).ConfigureAwait(false);
+                        return [.. batch.Where(w => !w.IsCompleted)];
+                    }
+
                     write.Fail(ex is DbException db ? _dialect.Translate(db) : ex);
                     if (!await TryRollbackToSavepointAsync(tx, token).ConfigureAwait(false))
                     {
@@ -158,6 +172,19 @@ internal sealed class WritePipeline : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            if (ex is DbException conflict && _dialect.IsRetryable(conflict) && batch.All(w => w.IsCompleted || w.Attempts < MaxAttempts))
+            {
+                // Nothing of it is committed and the conflict is another node's: run the batch again.
+                foreach (var write in batch)
+                {
+                    write.Attempts++;
+                }
+
+                await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                await tx.DisposeAsync().ConfigureAwait(false);
+                return [.. batch.Where(w => !w.IsCompleted)];
+            }
+
             // The transaction as a whole failed (commit, savepoint, connection): nothing of it is durable.
             var failure = ex switch
             {
@@ -165,15 +192,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                 MailException m => m,
                 _ => new MailException(MailError.Temporary, "database error: " + ex.Message, ex),
             };
-            try
-            {
-                await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
-            {
-                // The connection is gone; it is replaced below.
-            }
-
+            await RollbackQuietlyAsync(tx).ConfigureAwait(false);
             await tx.DisposeAsync().ConfigureAwait(false);
             await ResetConnectionAsync().ConfigureAwait(false);
             foreach (var (write, _) in done)
@@ -212,6 +231,18 @@ internal sealed class WritePipeline : IAsyncDisposable
         return [];
     }
 
+    private static async Task RollbackQuietlyAsync(DbTransaction tx)
+    {
+        try
+        {
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
+        {
+            // The connection is gone; the caller replaces it.
+        }
+    }
+
     private static async Task<bool> TryRollbackToSavepointAsync(DbTransaction tx, CancellationToken cancellationToken)
     {
         try
@@ -238,6 +269,9 @@ internal sealed class WritePipeline : IAsyncDisposable
     private abstract class PendingWrite(CancellationToken cancellationToken)
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>Runs already undone because of a conflict with another node (see <see cref="SqlDialect.IsRetryable"/>).</summary>
+        public int Attempts { get; set; }
 
         public abstract bool IsCompleted { get; }
 
