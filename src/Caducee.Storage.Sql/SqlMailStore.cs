@@ -46,6 +46,9 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
 
     public int LatestSchemaVersion => _dialect.Migrations.Count;
 
+    /// <summary>Batches run again after a conflict with another node's writes (deadlock); for tests and metrics.</summary>
+    internal int WriteRetries => _writer.Retries;
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await MigrateSchemaAsync(null, cancellationToken).ConfigureAwait(false);

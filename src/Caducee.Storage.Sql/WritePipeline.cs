@@ -40,6 +40,7 @@ internal sealed class WritePipeline : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private DbConnection? _connection;
+    private int _retries;
 
     public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish)
     {
@@ -47,6 +48,9 @@ internal sealed class WritePipeline : IAsyncDisposable
         _publish = publish;
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>How many times a batch was undone and run again because of a conflict with another node.</summary>
+    public int Retries => Volatile.Read(ref _retries);
 
     /// <summary>Queues <paramref name="work"/>; the task completes after the transaction that ran it is committed.</summary>
     public Task<T> RunAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken)
@@ -141,6 +145,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                         // Another node's transaction holds what this write needs and PostgreSQL chose this one to
                         // fail (deadlock): undo the whole batch, releasing every lock it took, and run it again.
                         write.Attempts++;
+                        Interlocked.Increment(ref _retries);
                         await RollbackQuietlyAsync(tx).ConfigureAwait(false);
                         await tx.DisposeAsync().ConfigureAwait(false);
                         await Task.Delay(Random.Shared.Next(1, 10 * write.Attempts), CancellationToken.None).ConfigureAwait(false);
@@ -179,6 +184,8 @@ internal sealed class WritePipeline : IAsyncDisposable
                 {
                     write.Attempts++;
                 }
+
+                Interlocked.Increment(ref _retries);
 
                 await RollbackQuietlyAsync(tx).ConfigureAwait(false);
                 await tx.DisposeAsync().ConfigureAwait(false);
