@@ -86,6 +86,30 @@ public sealed record OperatorAuthSettings(AuthOptions Options, OidcOptions? Oidc
 /// </summary>
 public sealed record TestPscSettings(string? Issuer, string Audience, string ClientId, string ClientSecret, TimeSpan TokenLifetime, IReadOnlyList<string>? Scopes = null);
 
+/// <summary>Which database holds a node's message store metadata.</summary>
+public enum StoreProvider
+{
+    /// <summary>One SQLite file in the data folder (the default: one node).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database, shared by every node of an operator.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// The message store (<c>Store:*</c>, docs/store.md): <c>Store:Provider</c> (<c>sqlite</c> by default, or
+/// <c>postgres</c>), <c>Store:ConnectionString</c> (PostgreSQL only; also from the environment variable
+/// <c>CADUCEE__Store__ConnectionString</c>) and <c>Store:BlobPath</c> (the encrypted message files; default
+/// DIR/blobs; with several nodes, one folder they all share).
+/// </summary>
+public sealed record StoreSettings(StoreProvider Provider, string? ConnectionString = null, string? BlobPath = null)
+{
+    public static readonly StoreSettings Default = new(StoreProvider.Sqlite);
+
+    /// <summary>Never prints the connection string (it may hold a password).</summary>
+    public override string ToString() => $"{Provider}{(BlobPath is null ? string.Empty : ", blobs in " + BlobPath)}";
+}
+
 /// <summary>An operator node's settings, validated; <paramref name="Publication"/> is null when publishing is off.</summary>
 public sealed record OperatorSettings(
     string Name,
@@ -102,7 +126,8 @@ public sealed record OperatorSettings(
     TimeSpan QueueRetryDelay,
     AnnuairePublicationSettings? Publication = null,
     OperatorAuthSettings? Auth = null,
-    SmtpInboundSettings? Inbound = null);
+    SmtpInboundSettings? Inbound = null,
+    StoreSettings? Store = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
 public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null, TestPscSettings? Psc = null);
@@ -149,6 +174,7 @@ public static class NodeSettings
 
         // The SMTP inbound keys first: a bad cipher suite is reported whatever else is missing.
         var inbound = Inbound(c);
+        var store = Store(c, baseDir);
         var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in c.GetSection("Routes").GetChildren())
         {
@@ -183,7 +209,38 @@ public static class NodeSettings
             QueueRetryDelay: Duration(c, "Queue:RetryDelay", TimeSpan.FromMinutes(1)),
             Publication: Publication(c),
             Auth: Auth(c, baseDir),
-            Inbound: inbound);
+            Inbound: inbound,
+            Store: store);
+    }
+
+    /// <summary>The <c>Store:*</c> keys, checked without connecting (a database that cannot be reached is reported at start).</summary>
+    public static StoreSettings Store(IConfiguration c, string baseDir)
+    {
+        var provider = Enum(c, "Store:Provider", StoreProvider.Sqlite);
+        var connectionString = c["Store:ConnectionString"];
+        var blobPath = string.IsNullOrWhiteSpace(c["Store:BlobPath"]) ? null : ResolvePath(baseDir, c["Store:BlobPath"]!.Trim());
+        if (provider == StoreProvider.Sqlite)
+        {
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new ConfigurationException("Store:ConnectionString", "set while Store:Provider is sqlite (the SQLite file is always DIR/caducee.db)", "Store:Provider set to postgres with it, or no Store:ConnectionString");
+            }
+
+            return new StoreSettings(provider, null, blobPath);
+        }
+
+        const string Example = "an Npgsql connection string, e.g. \"Host=db.example;Database=caducee;Username=caducee;Password=…\" (or the environment variable CADUCEE__Store__ConnectionString, which keeps the password out of the file)";
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ConfigurationException("Store:ConnectionString", "missing while Store:Provider is postgres", Example);
+        }
+
+        if (!Caducee.Storage.Postgres.PostgresDialect.TryValidate(connectionString, out var error))
+        {
+            throw new ConfigurationException("Store:ConnectionString", error, Example);
+        }
+
+        return new StoreSettings(provider, connectionString.Trim(), blobPath);
     }
 
     /// <summary>
