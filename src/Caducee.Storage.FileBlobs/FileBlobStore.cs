@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
+using System.Collections.Concurrent;
 using Caducee.Core.Crypto;
 using Caducee.Core.Ports;
 using Caducee.Primitives;
@@ -17,7 +18,9 @@ namespace Caducee.Storage.FileBlobs;
 /// File formats: "CDB2" | key id (4, big-endian) | nonce (12) | tag (16) | ciphertext, the blob id and key id
 /// authenticated; and, read only, schema 1's "CDB1" | nonce | tag | ciphertext under the legacy key.
 /// </remarks>
+#pragma warning disable CA1001 // _syncing is only awaited (WaitAsync): it never creates a wait handle, nothing to dispose.
 public sealed class FileBlobStore : IBlobStore
+#pragma warning restore CA1001
 {
     private static readonly byte[] s_magicV1 = "CDB1"u8.ToArray();
     private static readonly byte[] s_magicV2 = "CDB2"u8.ToArray();
@@ -27,6 +30,12 @@ public sealed class FileBlobStore : IBlobStore
     private readonly string _root;
     private readonly Keyring _keys;
     private readonly TimeProvider _clock;
+
+    // Deferred puts (ADR 0006, amended for issue 4 point 8): written, not yet flushed nor named.
+    private readonly ConcurrentQueue<(string Temp, string Path)> _pending = new();
+    private readonly SemaphoreSlim _syncing = new(1, 1);
+    private long _enqueued;
+    private long _synced;
 
     public FileBlobStore(string root, Keyring keys, TimeProvider? clock = null)
     {
@@ -40,20 +49,9 @@ public sealed class FileBlobStore : IBlobStore
     {
         var id = _keys.NameOf(content.Span);
         var path = PathOf(id);
-        try
+        if (TryTouch(path))
         {
-            // Existing content: refresh its last-touched time with one syscall (utimensat), so a collector
-            // that picked it as a candidate sees it was wanted again (ADR 0006).
-            File.SetLastWriteTimeUtc(path, _clock.GetUtcNow().UtcDateTime);
             return id;
-        }
-        catch (FileNotFoundException)
-        {
-            // Absent: written below.
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Absent: written below.
         }
 
         var directory = Path.GetDirectoryName(path)!;
@@ -83,6 +81,118 @@ public sealed class FileBlobStore : IBlobStore
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// A put whose flush is shared: the sealed bytes go to a temporary file (no fsync); <see cref="SyncAsync"/>
+    /// flushes the file system once (syncfs), gives each waiting file its name, and flushes again. A blob
+    /// name therefore only ever names complete, flushed bytes, whatever crashes when; an unflushed temporary
+    /// file left by a crash is deleted by the collector. Where syncfs does not exist, a <see cref="PutAsync"/>.
+    /// </summary>
+    public async Task<string> PutDeferredAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken)
+    {
+        if (!NativeMethods.CanSyncFileSystem)
+        {
+            return await PutAsync(content, key, cancellationToken).ConfigureAwait(false);
+        }
+
+        var id = _keys.NameOf(content.Span);
+        var path = PathOf(id);
+        if (TryTouch(path))
+        {
+            return id; // named, so flushed (by PutAsync or by a SyncAsync)
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(directory, $".{id}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var sealedBytes = Seal(id, key, content.Span);
+            await using var fs = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous });
+            await fs.WriteAsync(sealedBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            TryDelete(temp);
+            throw DiskErrors.ToMailException(ex, "cannot write message data");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            TryDelete(temp);
+            throw new MailException(MailError.Temporary, "cannot write message data: permission denied on the blob folder", ex);
+        }
+
+        // Queued before it is counted: a sync that sees the count finds the file in the queue.
+        _pending.Enqueue((temp, path));
+        Interlocked.Increment(ref _enqueued);
+        return id;
+    }
+
+    public async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        var target = Interlocked.Read(ref _enqueued);
+        if (Interlocked.Read(ref _synced) >= target)
+        {
+            return;
+        }
+
+        await _syncing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Interlocked.Read(ref _synced) >= target)
+            {
+                return; // a sync that started after our puts did it while we waited
+            }
+
+            var upTo = Interlocked.Read(ref _enqueued);
+            var batch = new List<(string Temp, string Path)>();
+            while (_pending.TryDequeue(out var item))
+            {
+                batch.Add(item);
+            }
+
+            var named = 0;
+            try
+            {
+                // 1. The bytes of every waiting file reach the disk (one journal commit for all).
+                NativeMethods.SyncFileSystem(_root);
+
+                // 2. Only flushed bytes get a blob name…
+                foreach (var (temp, path) in batch)
+                {
+                    if (File.Exists(path))
+                    {
+                        TryDelete(temp); // the same content, named meanwhile: as good
+                    }
+                    else
+                    {
+                        File.Move(temp, path, overwrite: false);
+                    }
+
+                    named++;
+                }
+
+                // 3. …and the names reach the disk before the store commits the rows that use them.
+                NativeMethods.SyncFileSystem(_root);
+            }
+            catch (IOException ex)
+            {
+                // Not named yet: the next sync tries them again (and its flush covers names given here).
+                foreach (var item in batch.Skip(named))
+                {
+                    _pending.Enqueue(item);
+                }
+
+                throw DiskErrors.ToMailException(ex, "cannot flush message data");
+            }
+
+            Interlocked.Exchange(ref _synced, upTo);
+        }
+        finally
+        {
+            _syncing.Release();
+        }
     }
 
     public async Task<byte[]> ReadAsync(string blobId, CancellationToken cancellationToken)
@@ -217,6 +327,27 @@ public sealed class FileBlobStore : IBlobStore
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// Existing content: refreshes its last-touched time with one syscall (utimensat), so a collector that
+    /// picked it as a candidate sees it was wanted again (ADR 0006). False when there is no such blob.
+    /// </summary>
+    private bool TryTouch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, _clock.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The path of a blob (for tests that look at the bytes on disk).</summary>

@@ -63,6 +63,9 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Name => "PostgreSQL";
 
+    /// <summary>Two round trips each: a batch runs without them, and again with them only if one of its writes fails.</summary>
+    public override bool SavepointsAreCheap => false;
+
     public override string Location { get; }
 
     /// <summary>The database name (for messages and tests).</summary>

@@ -46,6 +46,12 @@ public abstract class SqlDialect
     {
     }
 
+    /// <summary>
+    /// Whether a savepoint per write of a group commit is cheap (SQLite, in-process). When it costs round
+    /// trips (PostgreSQL), batches run without them and a failing write makes the batch run again.
+    /// </summary>
+    public virtual bool SavepointsAreCheap => true;
+
     /// <summary>Where the data lives, for messages (a file path, or a database on a server); never a secret.</summary>
     public virtual string Location => Name;
 

@@ -8,6 +8,9 @@ namespace Caducee.Storage.Sql;
 /// <summary>Delivery after SMTP DATA: one blob, local INBOXes and the outbound queue in one durable transaction.</summary>
 public partial class SqlMailStore
 {
+    private const int MailboxDomainCacheSize = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _mailboxDomains = new();
+
     public async Task<AcceptResult> AcceptAsync(AcceptedMessage message, CancellationToken cancellationToken)
     {
         if (message.Content.Length == 0)
@@ -20,10 +23,11 @@ public partial class SqlMailStore
             throw new MailException(MailError.Parameters, "a message needs at least one recipient");
         }
 
-        // Bytes first (fsynced), metadata second: a crash in between leaves an unreferenced blob, collected later.
+        // Bytes first (flushed by the writer before it commits), metadata second: a crash in between leaves
+        // an unreferenced blob, collected later.
         var key = await CurrentKeyAsync(await KeyDomainAsync(message, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var views = ComputeViews(message.Content);
-        var blobId = await _blobs.PutAsync(message.Content, key, cancellationToken).ConfigureAwait(false);
+        var blobId = await _blobs.PutDeferredAsync(message.Content, key, cancellationToken).ConfigureAwait(false);
         var sealedViews = SealViews(key, blobId, views);
         var received = message.ReceivedAt.ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
@@ -118,10 +122,37 @@ public partial class SqlMailStore
             return new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
         }
 
-        List<Row> message = [new Row(0, 0, MessageFlags.None, 0, size, received, blobId, null)];
-        var (uid, modseq, _) = await AllocateAsync(ctx, folderId, message).ConfigureAwait(false);
-        await InsertRowsAsync(ctx, folderId, message, uid, modseq).ConfigureAwait(false);
-        await UpdateUsageAsync(ctx, mailboxId, 1, size).ConfigureAwait(false);
+        // The next UID and MODSEQ (the folder's row lock), the message row and the usage, in one command: one
+        // round trip to a database server. The row takes the values the UPDATE just gave the folder.
+        long uid = 0, modseq = 0;
+        await using (var cmd = ctx.Command(
+            """
+            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, message_count = message_count + 1,
+                               unseen_count = unseen_count + 1, total_size = total_size + @s
+            WHERE id = @f RETURNING uid_next - 1, highest_modseq;
+            INSERT INTO messages(folder_id, uid, modseq, flags, keywords, size, internal_date, blob_id)
+                SELECT id, uid_next - 1, highest_modseq, 0, 0, @s, @d, @b FROM folders WHERE id = @f;
+            UPDATE mailboxes SET used_messages = used_messages + 1, used_storage = used_storage + @s WHERE id = @m;
+            """,
+            ("@f", folderId),
+            ("@s", size),
+            ("@d", received),
+            ("@b", blobId),
+            ("@m", mailboxId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(ctx.CancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+                return new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
+            }
+
+            (uid, modseq) = (reader.GetInt64(0), reader.GetInt64(1));
+            while (await reader.NextResultAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+                // The INSERT and the second UPDATE run as the reader moves on.
+            }
+        }
+
         ctx.Changed(mailboxId, folderId, modseq, FolderChangeKinds.NewMessages);
         return new LocalDelivery(mailboxId, null, null, folderId, uid);
     }
@@ -130,14 +161,27 @@ public partial class SqlMailStore
     /// Whose data key encrypts a message: the first local recipient's domain, else the sender's when hosted,
     /// else the first hosted domain (remote-only mail such as bounces to other operators).
     /// </summary>
-    private Task<string> KeyDomainAsync(AcceptedMessage message, CancellationToken cancellationToken) =>
-        ReadAsync(async s =>
+    private Task<string> KeyDomainAsync(AcceptedMessage message, CancellationToken cancellationToken)
+    {
+        // A mailbox's address never changes (REQ-21) and mailboxes are never deleted: its domain is cached.
+        if (message.LocalMailboxIds.Count > 0 && _mailboxDomains.TryGetValue(message.LocalMailboxIds[0], out var cached))
+        {
+            return Task.FromResult(cached);
+        }
+
+        return ReadAsync(async s =>
         {
             if (message.LocalMailboxIds.Count > 0)
             {
                 var domain = await s.QueryAsync("SELECT domain FROM mailboxes WHERE id = @id;", r => r.Text(0), cancellationToken, ("@id", message.LocalMailboxIds[0])).ConfigureAwait(false);
                 if (domain is [{ } d])
                 {
+                    if (_mailboxDomains.Count >= MailboxDomainCacheSize)
+                    {
+                        _mailboxDomains.Clear();
+                    }
+
+                    _mailboxDomains[message.LocalMailboxIds[0]] = d;
                     return d;
                 }
             }
@@ -150,4 +194,5 @@ public partial class SqlMailStore
 
             return hosted.Count > 0 ? hosted[0] : throw new MailException(MailError.NotPossible, "no domain is hosted here");
         }, cancellationToken);
+    }
 }

@@ -112,7 +112,7 @@ public partial class SqlMailStore
         foreach (var m in messages)
         {
             var views = ComputeViews(m.Content);
-            var blobId = await _blobs.PutAsync(m.Content, key, cancellationToken).ConfigureAwait(false);
+            var blobId = await _blobs.PutDeferredAsync(m.Content, key, cancellationToken).ConfigureAwait(false);
             prepared.Add((m, blobId, SealViews(key, blobId, views), views.SentDate));
         }
 

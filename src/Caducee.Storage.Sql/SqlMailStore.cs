@@ -31,7 +31,8 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
         _blobs = blobs;
         _keys = keys;
         _clock = clock ?? TimeProvider.System;
-        _writer = new WritePipeline(dialect, _feed.Publish);
+        // Message files are put without their own flush; the writer flushes them all once before each commit.
+        _writer = new WritePipeline(dialect, _feed.Publish, blobs.SyncAsync);
         _reload = ReloadKeysFromDatabaseAsync;
         keys.Reload = _reload;
     }

@@ -37,15 +37,20 @@ internal sealed class WritePipeline : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqlDialect _dialect;
     private readonly Action<IReadOnlyList<FolderChanged>> _publish;
+    private readonly Func<CancellationToken, Task>? _beforeCommit;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private DbConnection? _connection;
     private int _retries;
 
-    public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish)
+    /// <param name="dialect">The backend.</param>
+    /// <param name="publish">Hands committed changes to the change feed.</param>
+    /// <param name="beforeCommit">Runs before each commit (the blob store makes the batch's message files durable: one flush for all).</param>
+    public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish, Func<CancellationToken, Task>? beforeCommit = null)
     {
         _dialect = dialect;
         _publish = publish;
+        _beforeCommit = beforeCommit;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -95,16 +100,23 @@ internal sealed class WritePipeline : IAsyncDisposable
             }
 
             // A write that aborts the whole transaction fails alone; the others run again in a new one.
+            var savepoints = _dialect.SavepointsAreCheap;
             while (batch.Count > 0)
             {
-                batch = await RunBatchAsync(batch).ConfigureAwait(false);
+                (batch, savepoints) = await RunBatchAsync(batch, savepoints).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Runs a batch in one transaction; returns the writes to run again (empty when all are settled).</summary>
-    private async Task<List<PendingWrite>> RunBatchAsync(List<PendingWrite> batch)
+    /// <summary>
+    /// Runs a batch in one transaction; returns the writes to run again (empty when all are settled) and
+    /// whether to isolate them with savepoints. Without savepoints (where each costs a round trip to the
+    /// server), a write that fails undoes the whole transaction: it fails alone and the others run again,
+    /// with savepoints this time.
+    /// </summary>
+    private async Task<(List<PendingWrite> Rerun, bool Savepoints)> RunBatchAsync(List<PendingWrite> batch, bool savepoints)
     {
+        savepoints &= batch.Count > 1;
         var token = _stopping.Token;
         DbTransaction tx;
         try
@@ -121,7 +133,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                 write.Fail(failure);
             }
 
-            return [];
+            return ([], savepoints);
         }
 
         var done = new List<(PendingWrite Write, WriteContext Context)>(batch.Count);
@@ -131,11 +143,19 @@ internal sealed class WritePipeline : IAsyncDisposable
             foreach (var write in batch)
             {
                 var context = new WriteContext(_connection, tx, token);
-                await tx.SaveAsync("w", token).ConfigureAwait(false);
+                if (savepoints)
+                {
+                    await tx.SaveAsync("w", token).ConfigureAwait(false);
+                }
+
                 try
                 {
                     await write.ExecuteAsync(context).ConfigureAwait(false);
-                    await tx.ReleaseAsync("w", token).ConfigureAwait(false);
+                    if (savepoints)
+                    {
+                        await tx.ReleaseAsync("w", token).ConfigureAwait(false);
+                    }
+
                     done.Add((write, context));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
@@ -149,20 +169,34 @@ internal sealed class WritePipeline : IAsyncDisposable
                         await RollbackQuietlyAsync(tx).ConfigureAwait(false);
                         await tx.DisposeAsync().ConfigureAwait(false);
                         await Task.Delay(Random.Shared.Next(1, 10 * write.Attempts), CancellationToken.None).ConfigureAwait(false);
-                        return [.. batch.Where(w => !w.IsCompleted)];
+                        return ([.. batch.Where(w => !w.IsCompleted)], savepoints);
                     }
 
                     write.Fail(ex is DbException db ? _dialect.Translate(db) : ex);
+                    if (!savepoints)
+                    {
+                        // No savepoint to go back to: undo everything, the others run again (isolated this time).
+                        await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                        await tx.DisposeAsync().ConfigureAwait(false);
+                        return ([.. batch.Where(w => !w.IsCompleted)], true);
+                    }
+
                     if (!await TryRollbackToSavepointAsync(tx, token).ConfigureAwait(false))
                     {
                         // The database ended the transaction itself (SQLite does on SQLITE_FULL or an I/O
                         // error): the writes done so far are undone too, so they run again in a new one.
                         await tx.DisposeAsync().ConfigureAwait(false);
-                        return [.. batch.Where(w => !w.IsCompleted)];
+                        return ([.. batch.Where(w => !w.IsCompleted)], savepoints);
                     }
 
                     // Only this write is undone; the others of the batch go on.
                 }
+            }
+
+            if (done.Count > 0 && _beforeCommit is not null)
+            {
+                // The message files the batch references must be on disk before the rows that name them.
+                await _beforeCommit(token).ConfigureAwait(false);
             }
 
             var changes = done.SelectMany(d => d.Context.Changes).ToList();
@@ -189,7 +223,7 @@ internal sealed class WritePipeline : IAsyncDisposable
 
                 await RollbackQuietlyAsync(tx).ConfigureAwait(false);
                 await tx.DisposeAsync().ConfigureAwait(false);
-                return [.. batch.Where(w => !w.IsCompleted)];
+                return ([.. batch.Where(w => !w.IsCompleted)], savepoints);
             }
 
             // The transaction as a whole failed (commit, savepoint, connection): nothing of it is durable.
@@ -212,7 +246,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                 write.Fail(failure);
             }
 
-            return [];
+            return ([], savepoints);
         }
 
         // Durable now. Keys and listeners first, so a caller that goes on (and sends its 250) finds them
@@ -235,7 +269,7 @@ internal sealed class WritePipeline : IAsyncDisposable
             write.Complete();
         }
 
-        return [];
+        return ([], savepoints);
     }
 
     private static async Task RollbackQuietlyAsync(DbTransaction tx)

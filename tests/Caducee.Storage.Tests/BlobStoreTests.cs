@@ -40,6 +40,45 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deferred_put_gets_its_name_only_once_flushed_and_one_sync_serves_every_put_issue4_point8()
+    {
+        var (store, key) = Open(MasterKey.Generate());
+        var root = Path.Combine(_dir.FullName, "blobs");
+        var contents = Enumerable.Range(0, 5).Select(i => Encoding.UTF8.GetBytes($"Subject: {i}\r\n\r\ncompte rendu {i}\r\n")).ToList();
+        var ids = new List<string>();
+        foreach (var content in contents)
+        {
+            ids.Add(await store.PutDeferredAsync(content, key, default));
+        }
+
+        Assert.Equal(ids[0], await store.PutDeferredAsync(contents[0], key, default)); // the same content, the same name
+        // Written but not flushed: no blob has its name yet (a crash now leaves only temporary files).
+        foreach (var id in ids)
+        {
+            Assert.Equal(MailError.NotFound, (await Assert.ThrowsAsync<MailException>(() => store.ReadAsync(id, default))).Error);
+        }
+
+        Assert.Equal(6, Directory.GetFiles(root, ".*.tmp", SearchOption.AllDirectories).Length);
+
+        await store.SyncAsync(default);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Assert.Equal(contents[i], await store.ReadAsync(ids[i], default));
+        }
+
+        Assert.Empty(Directory.GetFiles(root, ".*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(5, Directory.GetFiles(root, "*", SearchOption.AllDirectories).Length);
+
+        // Named content is flushed content: a deferred put of it only refreshes its time, nothing waits.
+        var before = File.GetLastWriteTimeUtc(store.PathOf(ids[1]));
+        await Task.Delay(20);
+        Assert.Equal(ids[1], await store.PutDeferredAsync(contents[1], key, default));
+        Assert.True(File.GetLastWriteTimeUtc(store.PathOf(ids[1])) > before);
+        Assert.Empty(Directory.GetFiles(root, ".*.tmp", SearchOption.AllDirectories));
+        await store.SyncAsync(default);
+    }
+
+    [Fact]
     public async Task Tampering_a_wrong_key_or_a_missing_blob_is_detected()
     {
         var (store, key) = Open(MasterKey.Generate());

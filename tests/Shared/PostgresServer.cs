@@ -27,7 +27,7 @@ public sealed class PostgresServer
 {
     private const string Admin = "caducee_admin";
     private const string Owner = "caducee";
-    private static readonly Lazy<Task<PostgresServer>> s_shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task<PostgresServer>> s_shared = new(() => StartAsync(durable: false), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly string _root;
     private readonly string _bin;
     private readonly string? _runAs;
@@ -118,7 +118,11 @@ public sealed class PostgresServer
             Timeout = 30,
         }.ConnectionString;
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Starts a new private server (the benchmarks use this with <paramref name="durable"/> true: fsync and
+    /// full-page writes on, as in production). It stops when this process exits, or with <see cref="Stop"/>.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(bool durable)
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found in /usr/lib/postgresql/*/bin or on PATH: run ./build.sh deps, which installs the Debian package postgresql");
@@ -141,7 +145,8 @@ public sealed class PostgresServer
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var port = FreePort();
-            var options = string.Join(' ', $"-p {port}", $"-k {root}", "-c listen_addresses=127.0.0.1", "-c fsync=off", "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=64MB", "-c deadlock_timeout=100ms");
+            var durability = durable ? "-c fsync=on -c full_page_writes=on" : "-c fsync=off -c full_page_writes=off";
+            var options = string.Join(' ', $"-p {port}", $"-k {root}", "-c listen_addresses=127.0.0.1", durability, "-c max_connections=300", "-c shared_buffers=128MB", "-c deadlock_timeout=100ms");
             try
             {
                 await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"], runAs, TimeSpan.FromSeconds(90));
@@ -164,7 +169,7 @@ public sealed class PostgresServer
     }
 
     /// <summary>Stops the server at once and deletes its folder.</summary>
-    private void Stop()
+    public void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
