@@ -37,14 +37,15 @@ public partial class SqlMailStore
             var local = new List<LocalDelivery>();
             if (message.LocalMailboxIds.Count > 0)
             {
-                await InsertViewsAsync(ctx, blobId, views.SentDate, sealedViews).ConfigureAwait(false);
                 // Folders are locked in mailbox-id order, whatever the order of the recipients: two nodes
-                // delivering to the same mailboxes then wait for each other instead of deadlocking.
+                // delivering to the same mailboxes then wait for each other instead of deadlocking. The views
+                // row goes with the first recipient's statements.
                 var ids = message.LocalMailboxIds.Distinct().ToList();
                 var outcomes = new Dictionary<long, LocalDelivery>();
+                var viewsRow = (views.SentDate?.ToUnixTimeMilliseconds(), sealedViews);
                 foreach (var mailboxId in ids.Order())
                 {
-                    outcomes[mailboxId] = await DeliverLocalAsync(ctx, mailboxId, blobId, message.Content.Length, received).ConfigureAwait(false);
+                    outcomes[mailboxId] = await DeliverLocalAsync(ctx, mailboxId, blobId, message.Content.Length, received, outcomes.Count == 0 ? viewsRow : null).ConfigureAwait(false);
                 }
 
                 local.AddRange(ids.Select(id => outcomes[id]));
@@ -83,26 +84,40 @@ public partial class SqlMailStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One local recipient: refused (closed error) or delivered to its INBOX with the next UID.</summary>
-    private static async Task<LocalDelivery> DeliverLocalAsync(WriteContext ctx, long mailboxId, string blobId, long size, long received)
+    /// <summary>One local recipient: refused (closed error) or delivered to its INBOX with the next UID; <paramref name="views"/>, when given, is inserted first (same round trip).</summary>
+    private static async Task<LocalDelivery> DeliverLocalAsync(WriteContext ctx, long mailboxId, string blobId, long size, long received, (long? SentDate, byte[] Sealed)? views)
     {
-        var rows = await ctx.QueryAsync(
-            """
+        const string Recipient = """
             SELECT m.status, m.used_storage, m.used_messages, COALESCE(m.quota_storage, d.quota_storage), COALESCE(m.quota_messages, d.quota_messages), f.id
             FROM mailboxes m
             LEFT JOIN domains d ON d.name = m.domain
             LEFT JOIN folders f ON f.mailbox_id = m.id AND f.name = 'INBOX'
             WHERE m.id = @id;
-            """,
-            r => (Status: ParseStatus(r.GetString(0)), Usage: new QuotaUsage(r.GetInt64(1), r.GetInt64(2), r.NLong(3), r.NLong(4)), Inbox: r.NLong(5)),
-            ctx.CancellationToken,
-            ("@id", mailboxId)).ConfigureAwait(false);
-        if (rows.Count == 0)
+            """;
+        const string ViewsThenRecipient = "INSERT INTO message_views(blob_id, sent_date, views) VALUES (@vb, @vs, @vv) ON CONFLICT (blob_id) DO NOTHING;\n" + Recipient;
+        (MailboxStatus Status, QuotaUsage Usage, long? Inbox)? found = null;
+        await using (var cmd = views is { } v
+            ? ctx.Command(ViewsThenRecipient, ("@vb", blobId), ("@vs", v.SentDate), ("@vv", v.Sealed), ("@id", mailboxId))
+            : ctx.Command(Recipient, ("@id", mailboxId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(ctx.CancellationToken).ConfigureAwait(false))
+        {
+            // Past the INSERT's empty result (a provider may show it), to the recipient's row.
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+            }
+
+            if (await reader.ReadAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+                found = (ParseStatus(reader.GetString(0)), new QuotaUsage(reader.GetInt64(1), reader.GetInt64(2), reader.NLong(3), reader.NLong(4)), reader.NLong(5));
+            }
+        }
+
+        if (found is not { } row)
         {
             return new LocalDelivery(mailboxId, MailError.NotFound, "no such mailbox", 0, 0);
         }
 
-        var (status, usage, inbox) = rows[0];
+        var (status, usage, inbox) = row;
         if (status != MailboxStatus.Active)
         {
             return new LocalDelivery(mailboxId, MailError.MailboxDisabled, $"the mailbox is {StatusCode(status)}", 0, 0);
