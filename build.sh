@@ -32,6 +32,9 @@ deps() {
   # clamav-daemon: the antivirus hook is tested against a real clamd (no freshclam: the tests write their own
   # signature database); openssl: s_client proves TLS 1.1 and weak suites are refused (REQ-10).
   apt_install clamav-daemon openssl
+  # postgresql: the storage tests start a private PostgreSQL server (initdb + pg_ctl on a free port, issue 4 point 3);
+  # util-linux (runuser, setsid) runs it as the postgres user when the tests run as root.
+  apt_install postgresql util-linux
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 

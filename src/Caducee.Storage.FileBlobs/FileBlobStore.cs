@@ -11,8 +11,9 @@ namespace Caducee.Storage.FileBlobs;
 /// (one copy per content, whatever the number of recipients; names reveal nothing without the key),
 /// encrypted with AES-256-GCM under a per-domain data key. Layout <c>root/ab/cd/&lt;id&gt;</c>. A put writes
 /// a temporary file, fsyncs it, renames it and fsyncs the directory: after <see cref="PutAsync"/> returns,
-/// the blob survives a crash. Collection support (quarantine in <c>root/.trash</c>) follows
-/// docs/adr/0006-message-store.md.
+/// the blob survives a crash. The store uses <see cref="PutDeferredAsync"/> instead, whose flush and rename
+/// <see cref="SyncAsync"/> does once for a whole group commit. Collection support (quarantine in
+/// <c>root/.trash</c>) follows docs/adr/0006-message-store.md.
 /// </summary>
 /// <remarks>
 /// File formats: "CDB2" | key id (4, big-endian) | nonce (12) | tag (16) | ciphertext, the blob id and key id
