@@ -166,11 +166,13 @@ public sealed class FileBlobStore : IBlobStore
                     {
                         TryDelete(temp); // the same content, named meanwhile: as good
                     }
-                    else
+                    else if (File.Exists(temp))
                     {
                         File.Move(temp, path, overwrite: false);
                     }
 
+                    // A temporary file deleted by someone else gets no name: the write that needs it finds
+                    // no blob (Exists) and fails as Temporary; the others go on.
                     named++;
                 }
 
@@ -195,6 +197,8 @@ public sealed class FileBlobStore : IBlobStore
             _syncing.Release();
         }
     }
+
+    public bool Exists(string blobId) => IsBlobId(blobId) && File.Exists(PathOf(blobId));
 
     public async Task<byte[]> ReadAsync(string blobId, CancellationToken cancellationToken)
     {

@@ -34,6 +34,7 @@ public partial class SqlMailStore
         return await WriteAsync(async ctx =>
         {
             var ct = ctx.CancellationToken;
+            RequireBlob(blobId);
             var local = new List<LocalDelivery>();
             if (message.LocalMailboxIds.Count > 0)
             {

@@ -123,6 +123,11 @@ public partial class SqlMailStore
         return await WriteAsync(async ctx =>
         {
             var ct = ctx.CancellationToken;
+            foreach (var p in prepared)
+            {
+                RequireBlob(p.BlobId);
+            }
+
             // The folder's row lock first: its keywords and UIDs are read then written (other nodes wait).
             await LockFolderAsync(ctx, folderId).ConfigureAwait(false);
             var folder = await FolderByIdAsync(ctx, folderId, ct).ConfigureAwait(false) ?? throw NotFound($"no folder {folderId}");

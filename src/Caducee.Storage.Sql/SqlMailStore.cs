@@ -31,7 +31,7 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
         _blobs = blobs;
         _keys = keys;
         _clock = clock ?? TimeProvider.System;
-        // Message files are put without their own flush; the writer flushes them all once before each commit.
+        // Message files are put without their own flush; the writer flushes them all once before each batch.
         _writer = new WritePipeline(dialect, _feed.Publish, blobs.SyncAsync);
         _reload = ReloadKeysFromDatabaseAsync;
         keys.Reload = _reload;
@@ -171,4 +171,13 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
     private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static MailException NotFound(string what) => new(MailError.NotFound, what);
+
+    /// <summary>Inside a write: the message file must be named (flushed) before a row names it.</summary>
+    private void RequireBlob(string blobId)
+    {
+        if (!_blobs.Exists(blobId))
+        {
+            throw new MailException(MailError.Temporary, "message data is not on disk (its file vanished before it was flushed); try again");
+        }
+    }
 }

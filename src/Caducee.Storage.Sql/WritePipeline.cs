@@ -37,7 +37,7 @@ internal sealed class WritePipeline : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqlDialect _dialect;
     private readonly Action<IReadOnlyList<FolderChanged>> _publish;
-    private readonly Func<CancellationToken, Task>? _beforeCommit;
+    private readonly Func<CancellationToken, Task>? _beforeBatch;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private DbConnection? _connection;
@@ -45,12 +45,12 @@ internal sealed class WritePipeline : IAsyncDisposable
 
     /// <param name="dialect">The backend.</param>
     /// <param name="publish">Hands committed changes to the change feed.</param>
-    /// <param name="beforeCommit">Runs before each commit (the blob store makes the batch's message files durable: one flush for all).</param>
-    public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish, Func<CancellationToken, Task>? beforeCommit = null)
+    /// <param name="beforeBatch">Runs before each batch (the blob store makes the message files put so far durable: one flush for all).</param>
+    public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish, Func<CancellationToken, Task>? beforeBatch = null)
     {
         _dialect = dialect;
         _publish = publish;
-        _beforeCommit = beforeCommit;
+        _beforeBatch = beforeBatch;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -121,6 +121,13 @@ internal sealed class WritePipeline : IAsyncDisposable
         DbTransaction tx;
         try
         {
+            if (_beforeBatch is not null)
+            {
+                // The message files the batch's writes name were put before the writes were queued: one
+                // flush now puts them all on disk before any row names them.
+                await _beforeBatch(token).ConfigureAwait(false);
+            }
+
             _connection ??= await _dialect.OpenWriterAsync(token).ConfigureAwait(false);
             tx = await _dialect.BeginWriteAsync(_connection, token).ConfigureAwait(false);
         }
@@ -191,12 +198,6 @@ internal sealed class WritePipeline : IAsyncDisposable
 
                     // Only this write is undone; the others of the batch go on.
                 }
-            }
-
-            if (done.Count > 0 && _beforeCommit is not null)
-            {
-                // The message files the batch references must be on disk before the rows that name them.
-                await _beforeCommit(token).ConfigureAwait(false);
             }
 
             var changes = done.SelectMany(d => d.Context.Changes).ToList();

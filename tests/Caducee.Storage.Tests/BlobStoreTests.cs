@@ -79,6 +79,24 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deferred_file_deleted_before_its_flush_gets_no_name_and_blocks_nothing_else()
+    {
+        var (store, key) = Open(MasterKey.Generate());
+        var root = Path.Combine(_dir.FullName, "blobs");
+        var lost = await store.PutDeferredAsync("Subject: perdu\r\n\r\n."u8.ToArray(), key, default);
+        var kept = await store.PutDeferredAsync("Subject: garde\r\n\r\n."u8.ToArray(), key, default);
+        File.Delete(Assert.Single(Directory.GetFiles(root, $".{lost}.*.tmp", SearchOption.AllDirectories)));
+
+        await store.SyncAsync(default);
+        Assert.False(store.Exists(lost)); // the store then refuses to name it in a row (Temporary)
+        Assert.True(store.Exists(kept));
+        var later = await store.PutDeferredAsync("Subject: ensuite\r\n\r\n."u8.ToArray(), key, default);
+        await store.SyncAsync(default);
+        Assert.True(store.Exists(later));
+        Assert.False(store.Exists("../../etc/passwd"));
+    }
+
+    [Fact]
     public async Task Tampering_a_wrong_key_or_a_missing_blob_is_detected()
     {
         var (store, key) = Open(MasterKey.Generate());
