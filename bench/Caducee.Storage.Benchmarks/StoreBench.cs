@@ -371,7 +371,7 @@ internal static class StoreBench
         {
             Directory.CreateDirectory(dir);
             var keys = new Keyring(MasterKey.Generate());
-            var blobs = new FileBlobStore(Path.Combine(dir, "blobs"), keys);
+            var blobs = new FileBlobStore(Path.Combine(dir, "blobs"), keys, groupFlush: Environment.GetEnvironmentVariable("CADUCEE_BENCH_BLOB_FLUSH") != "file");
             string? database = null;
             SqlMailStore store;
             if (backend == "postgres")

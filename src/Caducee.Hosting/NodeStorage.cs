@@ -120,7 +120,7 @@ public sealed class NodeStorage : IAsyncDisposable, IDisposable
     private static (SqlMailStore, FileBlobStore) Create(DataLayout layout, StoreSettings settings, MasterKey master, TimeProvider? clock)
     {
         var keys = new Keyring(master);
-        var blobs = new FileBlobStore(settings.BlobPath ?? layout.Blobs, keys, clock);
+        var blobs = new FileBlobStore(settings.BlobPath ?? layout.Blobs, keys, clock, settings.GroupFlush);
         SqlMailStore store = settings.Provider switch
         {
             StoreProvider.Postgres => new PostgresMailStore(settings.ConnectionString!, blobs, keys, clock),

@@ -12,7 +12,7 @@ namespace Caducee.Storage.FileBlobs;
 /// encrypted with AES-256-GCM under a per-domain data key. Layout <c>root/ab/cd/&lt;id&gt;</c>. A put writes
 /// a temporary file, fsyncs it, renames it and fsyncs the directory: after <see cref="PutAsync"/> returns,
 /// the blob survives a crash. The store uses <see cref="PutDeferredAsync"/> instead, whose flush and rename
-/// <see cref="SyncAsync"/> does once for a whole group commit. Collection support (quarantine in
+/// <see cref="SyncAsync"/> does once for all the puts waiting. Collection support (quarantine in
 /// <c>root/.trash</c>) follows docs/adr/0006-message-store.md.
 /// </summary>
 /// <remarks>
@@ -31,6 +31,7 @@ public sealed class FileBlobStore : IBlobStore
     private readonly string _root;
     private readonly Keyring _keys;
     private readonly TimeProvider _clock;
+    private readonly bool _groupFlush;
 
     // Deferred puts (ADR 0006, amended for issue 4 point 8): written, not yet flushed nor named.
     private readonly ConcurrentQueue<(string Temp, string Path)> _pending = new();
@@ -38,13 +39,25 @@ public sealed class FileBlobStore : IBlobStore
     private long _enqueued;
     private long _synced;
 
-    public FileBlobStore(string root, Keyring keys, TimeProvider? clock = null)
+    /// <param name="root">The folder of the blob files.</param>
+    /// <param name="keys">The keyring (naming key, data keys).</param>
+    /// <param name="clock">The clock (tests).</param>
+    /// <param name="groupFlush">
+    /// True (default): deferred puts share one flush of the file system (<c>syncfs</c>), best when the folder
+    /// has a volume of its own (or the database's). False: every put fsyncs its file and directory, best on a
+    /// file system other programs write to a lot (<c>syncfs</c> would flush their data too).
+    /// </param>
+    public FileBlobStore(string root, Keyring keys, TimeProvider? clock = null, bool groupFlush = true)
     {
         _root = Path.GetFullPath(root);
         _keys = keys;
         _clock = clock ?? TimeProvider.System;
+        _groupFlush = groupFlush && NativeMethods.CanSyncFileSystem;
         Directory.CreateDirectory(_root);
     }
+
+    /// <summary>Whether deferred puts share one flush (see the constructor).</summary>
+    public bool GroupFlush => _groupFlush;
 
     public async Task<string> PutAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken)
     {
@@ -92,7 +105,7 @@ public sealed class FileBlobStore : IBlobStore
     /// </summary>
     public async Task<string> PutDeferredAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken)
     {
-        if (!NativeMethods.CanSyncFileSystem)
+        if (!_groupFlush)
         {
             return await PutAsync(content, key, cancellationToken).ConfigureAwait(false);
         }

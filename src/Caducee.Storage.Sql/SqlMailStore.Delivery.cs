@@ -23,11 +23,13 @@ public partial class SqlMailStore
             throw new MailException(MailError.Parameters, "a message needs at least one recipient");
         }
 
-        // Bytes first (flushed by the writer before it commits), metadata second: a crash in between leaves
-        // an unreferenced blob, collected later.
+        // Bytes first (flushed, shared with the deliveries waiting at the same time), metadata second: a crash
+        // in between leaves an unreferenced blob, collected later.
         var key = await CurrentKeyAsync(await KeyDomainAsync(message, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var views = ComputeViews(message.Content);
         var blobId = await _blobs.PutDeferredAsync(message.Content, key, cancellationToken).ConfigureAwait(false);
+        // One flush for every delivery waiting now (a group flush beside the writer's group commit).
+        await _blobs.SyncAsync(cancellationToken).ConfigureAwait(false);
         var sealedViews = SealViews(key, blobId, views);
         var received = message.ReceivedAt.ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));

@@ -119,6 +119,8 @@ public partial class SqlMailStore
             prepared.Add((m, blobId, SealViews(key, blobId, views), views.SentDate));
         }
 
+        await _blobs.SyncAsync(cancellationToken).ConfigureAwait(false);
+
         var now = _clock.GetUtcNow();
         return await WriteAsync(async ctx =>
         {

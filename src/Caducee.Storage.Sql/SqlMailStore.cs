@@ -31,8 +31,7 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
         _blobs = blobs;
         _keys = keys;
         _clock = clock ?? TimeProvider.System;
-        // Message files are put without their own flush; the writer flushes them all once before each batch.
-        _writer = new WritePipeline(dialect, _feed.Publish, blobs.SyncAsync);
+        _writer = new WritePipeline(dialect, _feed.Publish);
         _reload = ReloadKeysFromDatabaseAsync;
         keys.Reload = _reload;
     }

@@ -37,20 +37,15 @@ internal sealed class WritePipeline : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqlDialect _dialect;
     private readonly Action<IReadOnlyList<FolderChanged>> _publish;
-    private readonly Func<CancellationToken, Task>? _beforeBatch;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private DbConnection? _connection;
     private int _retries;
 
-    /// <param name="dialect">The backend.</param>
-    /// <param name="publish">Hands committed changes to the change feed.</param>
-    /// <param name="beforeBatch">Runs before each batch (the blob store makes the message files put so far durable: one flush for all).</param>
-    public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish, Func<CancellationToken, Task>? beforeBatch = null)
+    public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish)
     {
         _dialect = dialect;
         _publish = publish;
-        _beforeBatch = beforeBatch;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -121,13 +116,6 @@ internal sealed class WritePipeline : IAsyncDisposable
         DbTransaction tx;
         try
         {
-            if (_beforeBatch is not null)
-            {
-                // The message files the batch's writes name were put before the writes were queued: one
-                // flush now puts them all on disk before any row names them.
-                await _beforeBatch(token).ConfigureAwait(false);
-            }
-
             _connection ??= await _dialect.OpenWriterAsync(token).ConfigureAwait(false);
             tx = await _dialect.BeginWriteAsync(_connection, token).ConfigureAwait(false);
         }

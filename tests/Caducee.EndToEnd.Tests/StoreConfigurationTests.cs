@@ -29,6 +29,10 @@ public sealed class StoreConfigurationTests : IDisposable
         Assert.Equal(Path.Combine(_dir.FullName, "shared", "blobs"), pg.BlobPath);
         Assert.DoesNotContain("s3cret", pg.ToString(), StringComparison.Ordinal);
         Assert.Equal(StoreProvider.Postgres, Store(("Store:Provider", "PostgreS"), ("Store:ConnectionString", "Host=h;Database=d;Username=u")).Provider);
+        Assert.True(Store().GroupFlush);
+        Assert.False(Store(("Store:BlobFlush", "file")).GroupFlush);
+        var ex = Assert.Throws<ConfigurationException>(() => Store(("Store:BlobFlush", "never")));
+        Assert.Equal("Store:BlobFlush", ex.Key);
     }
 
     [Theory]

@@ -79,6 +79,21 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_group_flush_a_deferred_put_is_durable_and_named_at_once()
+    {
+        var master = MasterKey.Generate();
+        var keys = new Keyring(master);
+        var key = new DataKey(3, "hopital.mssante.test", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        keys.Install([key], new Dictionary<string, int> { ["hopital.mssante.test"] = 3 }, master.LegacyNamingKey, master);
+        var store = new FileBlobStore(Path.Combine(_dir.FullName, "perfile"), keys, groupFlush: false);
+        Assert.False(store.GroupFlush);
+        var content = "Subject: tout de suite\r\n\r\n."u8.ToArray();
+        var id = await store.PutDeferredAsync(content, key, default);
+        Assert.Equal(content, await store.ReadAsync(id, default)); // no SyncAsync needed
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir.FullName, "perfile"), ".*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task A_deferred_file_deleted_before_its_flush_gets_no_name_and_blocks_nothing_else()
     {
         var (store, key) = Open(MasterKey.Generate());

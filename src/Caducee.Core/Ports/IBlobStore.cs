@@ -20,7 +20,7 @@ public interface IBlobStore
     /// <summary>
     /// Like <see cref="PutAsync"/>, but the bytes need not be on disk when it returns: they are once a
     /// <see cref="SyncAsync"/> that started after it has returned, and the blob is not readable before.
-    /// The store uses it so the deliveries of one group commit share one flush (issue 4 point 8); it calls
+    /// The store uses it so the deliveries waiting at the same time share one flush (issue 4 point 8): it awaits
     /// <see cref="SyncAsync"/> before writing the rows that name the blob. By default, <see cref="PutAsync"/>.
     /// </summary>
     Task<string> PutDeferredAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken) =>

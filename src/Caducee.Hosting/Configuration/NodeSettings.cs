@@ -99,10 +99,12 @@ public enum StoreProvider
 /// <summary>
 /// The message store (<c>Store:*</c>, docs/store.md): <c>Store:Provider</c> (<c>sqlite</c> by default, or
 /// <c>postgres</c>), <c>Store:ConnectionString</c> (PostgreSQL only; also from the environment variable
-/// <c>CADUCEE__Store__ConnectionString</c>) and <c>Store:BlobPath</c> (the encrypted message files; default
-/// DIR/blobs; with several nodes, one folder they all share).
+/// <c>CADUCEE__Store__ConnectionString</c>), <c>Store:BlobPath</c> (the encrypted message files; default
+/// DIR/blobs; with several nodes, one folder they all share) and <c>Store:BlobFlush</c> (<c>group</c>, the
+/// default: message files written at the same time share one <c>syncfs</c>; <c>file</c>: each is fsynced on
+/// its own, for a file system other programs write to a lot).
 /// </summary>
-public sealed record StoreSettings(StoreProvider Provider, string? ConnectionString = null, string? BlobPath = null)
+public sealed record StoreSettings(StoreProvider Provider, string? ConnectionString = null, string? BlobPath = null, bool GroupFlush = true)
 {
     public static readonly StoreSettings Default = new(StoreProvider.Sqlite);
 
@@ -219,6 +221,13 @@ public static class NodeSettings
         var provider = Enum(c, "Store:Provider", StoreProvider.Sqlite);
         var connectionString = c["Store:ConnectionString"];
         var blobPath = string.IsNullOrWhiteSpace(c["Store:BlobPath"]) ? null : ResolvePath(baseDir, c["Store:BlobPath"]!.Trim());
+        var flush = c["Store:BlobFlush"]?.Trim().ToLowerInvariant();
+        var groupFlush = flush switch
+        {
+            null or "" or "group" => true,
+            "file" => false,
+            _ => throw new ConfigurationException("Store:BlobFlush", $"'{c["Store:BlobFlush"]}' is not allowed", "group (message files written together share one flush; the default) or file (each file flushed on its own)"),
+        };
         if (provider == StoreProvider.Sqlite)
         {
             if (!string.IsNullOrWhiteSpace(connectionString))
@@ -226,7 +235,7 @@ public static class NodeSettings
                 throw new ConfigurationException("Store:ConnectionString", "set while Store:Provider is sqlite (the SQLite file is always DIR/caducee.db)", "Store:Provider set to postgres with it, or no Store:ConnectionString");
             }
 
-            return new StoreSettings(provider, null, blobPath);
+            return new StoreSettings(provider, null, blobPath, groupFlush);
         }
 
         const string Example = "an Npgsql connection string, e.g. \"Host=db.example;Database=caducee;Username=caducee;Password=…\" (or the environment variable CADUCEE__Store__ConnectionString, which keeps the password out of the file)";
@@ -240,7 +249,7 @@ public static class NodeSettings
             throw new ConfigurationException("Store:ConnectionString", error, Example);
         }
 
-        return new StoreSettings(provider, connectionString.Trim(), blobPath);
+        return new StoreSettings(provider, connectionString.Trim(), blobPath, groupFlush);
     }
 
     /// <summary>
