@@ -63,11 +63,11 @@ public abstract class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(run < Kills + 5, $"the worker finished before being killed too often (seed {seed})");
             // Kill after a random number of acknowledgements, sometimes at once (deliveries in flight, none
             // acknowledged). All 1,000 are started at once, so hundreds are in flight whenever the kill comes.
-            var killAfter = random.Next(5) == 0 ? 0 : random.Next(1, 600);
+            var killAfter = random.Next(5) == 0 ? 0 : random.Next(1, 400);
             var result = await RunWorkerUntilKilledAsync(run, killAfter);
             kills += result.Killed ? 1 : 0;
             acknowledged += result.Acks.Count;
-            output.WriteLine($"run {run}: killed {result.Killed} after {result.Acks.Count} acknowledgements (asked {killAfter}), {watch.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"run {run}: killed {result.Killed} after {result.Acks.Count} acknowledgements (asked {killAfter}), ready after {result.Ready.TotalSeconds:F2} s, {watch.Elapsed.TotalSeconds:F1} s in all");
             await VerifyAsync(result, highestBefore, fullCheck: kills == Kills, $"run {run}, seed {seed}");
         }
 
@@ -94,6 +94,8 @@ public abstract class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var mailboxes = Array.Empty<long>();
         var killed = false;
         var done = false;
+        var started = Stopwatch.StartNew();
+        var ready = TimeSpan.Zero;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var stream = process.StandardOutput.BaseStream;
         var pending = new List<byte>();
@@ -119,6 +121,7 @@ public abstract class CrashTests(ITestOutputHelper output) : IAsyncLifetime
                 if (line.StartsWith("READY ", StringComparison.Ordinal))
                 {
                     mailboxes = [.. line[6..].Split(' ').Select(long.Parse)];
+                    ready = started.Elapsed;
                 }
                 else if (line == "DONE")
                 {
@@ -141,7 +144,7 @@ public abstract class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var stderr = await errors;
         Assert.True(killed || process.ExitCode == 0, $"the worker failed on its own ({process.ExitCode}): {stderr}");
         Assert.True(mailboxes.Length == 4, $"the worker never became ready: {stderr}");
-        return new WorkerRun(run, mailboxes, acks, killed && process.ExitCode != 0);
+        return new WorkerRun(run, mailboxes, acks, killed && process.ExitCode != 0) { Ready = ready };
     }
 
     private async Task VerifyAsync(WorkerRun run, Dictionary<long, long> highestBefore, bool fullCheck, string context)
@@ -233,7 +236,11 @@ public abstract class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private sealed record WorkerRun(int Number, long[] Mailboxes, List<Ack> Acks, bool Killed);
+    private sealed record WorkerRun(int Number, long[] Mailboxes, List<Ack> Acks, bool Killed)
+    {
+        /// <summary>From the start of the process to READY (the store opened).</summary>
+        public TimeSpan Ready { get; init; }
+    }
 }
 
 /// <summary>The crash test on SQLite (WAL, synchronous=FULL).</summary>
