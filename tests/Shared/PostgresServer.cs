@@ -127,10 +127,14 @@ public sealed class PostgresServer
         var bin = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries (initdb, pg_ctl) were not found in /usr/lib/postgresql/*/bin or on PATH: run ./build.sh deps, which installs the Debian package postgresql");
         var runAs = Environment.UserName == "root" || GetEffectiveUserId() == 0 ? "postgres" : null;
-        var root = Directory.CreateTempSubdirectory("caducee-pg-").FullName;
+        // As root the server runs as postgres, which must reach the folder: /tmp, whatever TMPDIR says.
+        var root = runAs is null
+            ? Directory.CreateTempSubdirectory("caducee-pg-").FullName
+            : Directory.CreateDirectory(Path.Combine("/tmp", "caducee-pg-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)))).FullName;
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var passwordFile = Path.Combine(root, "password");
         await File.WriteAllTextAsync(passwordFile, password + "\n");
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         if (runAs is not null)
         {
             // PostgreSQL refuses to run as root: the folder becomes the postgres user's.
