@@ -134,7 +134,10 @@ public sealed class PostgresServer
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var passwordFile = Path.Combine(root, "password");
         await File.WriteAllTextAsync(passwordFile, password + "\n");
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         if (runAs is not null)
         {
             // PostgreSQL refuses to run as root: the folder becomes the postgres user's.
