@@ -42,6 +42,9 @@ deps() {
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   fi
   apt_install postfix
+  # postgresql: the storage tests start a private PostgreSQL server (initdb + pg_ctl on a free port, issue 4 point 3);
+  # util-linux (runuser, setsid) runs it as the postgres user when the tests run as root.
+  apt_install postgresql util-linux
   command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK is required" >&2; exit 1; }
 }
 

@@ -19,6 +19,37 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int fd);
 
+    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static extern int SyncFs(int fd);
+
+    /// <summary>Whether <see cref="SyncFileSystem"/> is available (Linux).</summary>
+    public static bool CanSyncFileSystem => OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// syncfs(2): writes every dirty page and inode of the file system holding <paramref name="path"/> and
+    /// commits its journal (one flush for many files). Linux only.
+    /// </summary>
+    public static void SyncFileSystem(string path)
+    {
+        var fd = Open(path, ORdOnly);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open {path} for syncfs (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        try
+        {
+            if (SyncFs(fd) != 0)
+            {
+                throw new IOException($"syncfs of {path} failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
     /// <summary>Flushes a directory entry to disk (no-op where not POSIX).</summary>
     public static void FsyncDirectory(string directory)
     {

@@ -19,6 +19,15 @@ public sealed class InProcessChangeFeed : IChangeFeed
 
     public IDisposable SubscribeMailbox(long mailboxId, Action<FolderChanged> listener) => Add(_byMailbox, mailboxId, listener);
 
+    /// <summary>The folders and mailboxes that have listeners now.</summary>
+    public (IReadOnlyList<long> Folders, IReadOnlyList<long> Mailboxes) Subscribed()
+    {
+        lock (_lock)
+        {
+            return ([.. _byFolder.Keys], [.. _byMailbox.Keys]);
+        }
+    }
+
     /// <summary>Delivers committed changes to the listeners.</summary>
     public void Publish(IReadOnlyList<FolderChanged> changes)
     {

@@ -21,6 +21,22 @@ internal static class Migrator
     {
         var steps = dialect.Migrations;
         var goal = target ?? steps.Count;
+        var schemaLock = await dialect.LockSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await MigrateLockedAsync(dialect, connection, steps, goal, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (schemaLock is not null)
+            {
+                await schemaLock.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> MigrateLockedAsync(SqlDialect dialect, DbConnection connection, IReadOnlyList<string> steps, int goal, CancellationToken cancellationToken)
+    {
         var before = await CurrentVersionAsync(new SqlSession(connection, null), cancellationToken).ConfigureAwait(false);
         if (before > steps.Count)
         {

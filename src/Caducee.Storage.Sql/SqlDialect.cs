@@ -45,4 +45,40 @@ public abstract class SqlDialect
     public virtual void ClearPool()
     {
     }
+
+    /// <summary>
+    /// Whether a savepoint per write of a group commit is cheap (SQLite, in-process). When it costs round
+    /// trips (PostgreSQL), batches run without them and a failing write makes the batch run again.
+    /// </summary>
+    public virtual bool SavepointsAreCheap => true;
+
+    /// <summary>Where the data lives, for messages (a file path, or a database on a server); never a secret.</summary>
+    public virtual string Location => Name;
+
+    /// <summary>
+    /// The row-lock clause a SELECT that claims rows ends with: PostgreSQL <c>FOR UPDATE OF alias [SKIP LOCKED]</c>,
+    /// so writers of several nodes never claim the same row; SQLite nothing (its one write lock excludes every
+    /// other writer already).
+    /// </summary>
+    public virtual string ForUpdate(string alias, bool skipLocked) => string.Empty;
+
+    /// <summary>
+    /// Serializes, across nodes, the writes that create keys (the key ids and the master-key check value are
+    /// read then written). PostgreSQL takes an advisory lock held until commit; SQLite needs nothing.
+    /// </summary>
+    public virtual Task LockKeysAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Serializes schema migrations across processes for as long as the returned handle is not disposed
+    /// (PostgreSQL: a session advisory lock; SQLite: nothing, BEGIN IMMEDIATE already does).
+    /// </summary>
+    public virtual Task<IAsyncDisposable?> LockSchemaAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(null);
+
+    /// <summary>
+    /// True when the transaction failed because of other writers (a deadlock between nodes, a serialization
+    /// failure) and running it again will likely succeed; the writer then runs the whole batch again.
+    /// </summary>
+    public virtual bool IsRetryable(DbException exception) => false;
 }

@@ -8,6 +8,9 @@ namespace Caducee.Storage.Sql;
 /// <summary>Delivery after SMTP DATA: one blob, local INBOXes and the outbound queue in one durable transaction.</summary>
 public partial class SqlMailStore
 {
+    private const int MailboxDomainCacheSize = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _mailboxDomains = new();
+
     public async Task<AcceptResult> AcceptAsync(AcceptedMessage message, CancellationToken cancellationToken)
     {
         if (message.Content.Length == 0)
@@ -20,24 +23,35 @@ public partial class SqlMailStore
             throw new MailException(MailError.Parameters, "a message needs at least one recipient");
         }
 
-        // Bytes first (fsynced), metadata second: a crash in between leaves an unreferenced blob, collected later.
+        // Bytes first (flushed, shared with the deliveries waiting at the same time), metadata second: a crash
+        // in between leaves an unreferenced blob, collected later.
         var key = await CurrentKeyAsync(await KeyDomainAsync(message, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var views = ComputeViews(message.Content);
-        var blobId = await _blobs.PutAsync(message.Content, key, cancellationToken).ConfigureAwait(false);
+        var blobId = await _blobs.PutDeferredAsync(message.Content, key, cancellationToken).ConfigureAwait(false);
+        // One flush for every delivery waiting now (a group flush beside the writer's group commit).
+        await _blobs.SyncAsync(cancellationToken).ConfigureAwait(false);
         var sealedViews = SealViews(key, blobId, views);
         var received = message.ReceivedAt.ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
         return await WriteAsync(async ctx =>
         {
             var ct = ctx.CancellationToken;
+            RequireBlob(blobId);
             var local = new List<LocalDelivery>();
             if (message.LocalMailboxIds.Count > 0)
             {
-                await InsertViewsAsync(ctx, blobId, views.SentDate, sealedViews).ConfigureAwait(false);
-                foreach (var mailboxId in message.LocalMailboxIds.Distinct())
+                // Folders are locked in mailbox-id order, whatever the order of the recipients: two nodes
+                // delivering to the same mailboxes then wait for each other instead of deadlocking. The views
+                // row goes with the first recipient's statements.
+                var ids = message.LocalMailboxIds.Distinct().ToList();
+                var outcomes = new Dictionary<long, LocalDelivery>();
+                var viewsRow = (views.SentDate?.ToUnixTimeMilliseconds(), sealedViews);
+                foreach (var mailboxId in ids.Order())
                 {
-                    local.Add(await DeliverLocalAsync(ctx, mailboxId, blobId, message.Content.Length, received).ConfigureAwait(false));
+                    outcomes[mailboxId] = await DeliverLocalAsync(ctx, mailboxId, blobId, message.Content.Length, received, outcomes.Count == 0 ? viewsRow : null).ConfigureAwait(false);
                 }
+
+                local.AddRange(ids.Select(id => outcomes[id]));
             }
 
             if (message.RemoteRecipients.Count > 0)
@@ -73,26 +87,40 @@ public partial class SqlMailStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One local recipient: refused (closed error) or delivered to its INBOX with the next UID.</summary>
-    private static async Task<LocalDelivery> DeliverLocalAsync(WriteContext ctx, long mailboxId, string blobId, long size, long received)
+    /// <summary>One local recipient: refused (closed error) or delivered to its INBOX with the next UID; <paramref name="views"/>, when given, is inserted first (same round trip).</summary>
+    private static async Task<LocalDelivery> DeliverLocalAsync(WriteContext ctx, long mailboxId, string blobId, long size, long received, (long? SentDate, byte[] Sealed)? views)
     {
-        var rows = await ctx.QueryAsync(
-            """
+        const string Recipient = """
             SELECT m.status, m.used_storage, m.used_messages, COALESCE(m.quota_storage, d.quota_storage), COALESCE(m.quota_messages, d.quota_messages), f.id
             FROM mailboxes m
             LEFT JOIN domains d ON d.name = m.domain
             LEFT JOIN folders f ON f.mailbox_id = m.id AND f.name = 'INBOX'
             WHERE m.id = @id;
-            """,
-            r => (Status: ParseStatus(r.GetString(0)), Usage: new QuotaUsage(r.GetInt64(1), r.GetInt64(2), r.NLong(3), r.NLong(4)), Inbox: r.NLong(5)),
-            ctx.CancellationToken,
-            ("@id", mailboxId)).ConfigureAwait(false);
-        if (rows.Count == 0)
+            """;
+        const string ViewsThenRecipient = "INSERT INTO message_views(blob_id, sent_date, views) VALUES (@vb, @vs, @vv) ON CONFLICT (blob_id) DO NOTHING;\n" + Recipient;
+        (MailboxStatus Status, QuotaUsage Usage, long? Inbox)? found = null;
+        await using (var cmd = views is { } v
+            ? ctx.Command(ViewsThenRecipient, ("@vb", blobId), ("@vs", v.SentDate), ("@vv", v.Sealed), ("@id", mailboxId))
+            : ctx.Command(Recipient, ("@id", mailboxId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(ctx.CancellationToken).ConfigureAwait(false))
+        {
+            // Past the INSERT's empty result (a provider may show it), to the recipient's row.
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+            }
+
+            if (await reader.ReadAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+                found = (ParseStatus(reader.GetString(0)), new QuotaUsage(reader.GetInt64(1), reader.GetInt64(2), reader.NLong(3), reader.NLong(4)), reader.NLong(5));
+            }
+        }
+
+        if (found is not { } row)
         {
             return new LocalDelivery(mailboxId, MailError.NotFound, "no such mailbox", 0, 0);
         }
 
-        var (status, usage, inbox) = rows[0];
+        var (status, usage, inbox) = row;
         if (status != MailboxStatus.Active)
         {
             return new LocalDelivery(mailboxId, MailError.MailboxDisabled, $"the mailbox is {StatusCode(status)}", 0, 0);
@@ -112,10 +140,37 @@ public partial class SqlMailStore
             return new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
         }
 
-        List<Row> message = [new Row(0, 0, MessageFlags.None, 0, size, received, blobId, null)];
-        var (uid, modseq, _) = await AllocateAsync(ctx, folderId, message).ConfigureAwait(false);
-        await InsertRowsAsync(ctx, folderId, message, uid, modseq).ConfigureAwait(false);
-        await UpdateUsageAsync(ctx, mailboxId, 1, size).ConfigureAwait(false);
+        // The next UID and MODSEQ (the folder's row lock), the message row and the usage, in one command: one
+        // round trip to a database server. The row takes the values the UPDATE just gave the folder.
+        long uid = 0, modseq = 0;
+        await using (var cmd = ctx.Command(
+            """
+            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, message_count = message_count + 1,
+                               unseen_count = unseen_count + 1, total_size = total_size + @s
+            WHERE id = @f RETURNING uid_next - 1, highest_modseq;
+            INSERT INTO messages(folder_id, uid, modseq, flags, keywords, size, internal_date, blob_id)
+                SELECT id, uid_next - 1, highest_modseq, 0, 0, @s, @d, @b FROM folders WHERE id = @f;
+            UPDATE mailboxes SET used_messages = used_messages + 1, used_storage = used_storage + @s WHERE id = @m;
+            """,
+            ("@f", folderId),
+            ("@s", size),
+            ("@d", received),
+            ("@b", blobId),
+            ("@m", mailboxId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(ctx.CancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+                return new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
+            }
+
+            (uid, modseq) = (reader.GetInt64(0), reader.GetInt64(1));
+            while (await reader.NextResultAsync(ctx.CancellationToken).ConfigureAwait(false))
+            {
+                // The INSERT and the second UPDATE run as the reader moves on.
+            }
+        }
+
         ctx.Changed(mailboxId, folderId, modseq, FolderChangeKinds.NewMessages);
         return new LocalDelivery(mailboxId, null, null, folderId, uid);
     }
@@ -124,14 +179,27 @@ public partial class SqlMailStore
     /// Whose data key encrypts a message: the first local recipient's domain, else the sender's when hosted,
     /// else the first hosted domain (remote-only mail such as bounces to other operators).
     /// </summary>
-    private Task<string> KeyDomainAsync(AcceptedMessage message, CancellationToken cancellationToken) =>
-        ReadAsync(async s =>
+    private Task<string> KeyDomainAsync(AcceptedMessage message, CancellationToken cancellationToken)
+    {
+        // A mailbox's address never changes (REQ-21) and mailboxes are never deleted: its domain is cached.
+        if (message.LocalMailboxIds.Count > 0 && _mailboxDomains.TryGetValue(message.LocalMailboxIds[0], out var cached))
+        {
+            return Task.FromResult(cached);
+        }
+
+        return ReadAsync(async s =>
         {
             if (message.LocalMailboxIds.Count > 0)
             {
                 var domain = await s.QueryAsync("SELECT domain FROM mailboxes WHERE id = @id;", r => r.Text(0), cancellationToken, ("@id", message.LocalMailboxIds[0])).ConfigureAwait(false);
                 if (domain is [{ } d])
                 {
+                    if (_mailboxDomains.Count >= MailboxDomainCacheSize)
+                    {
+                        _mailboxDomains.Clear();
+                    }
+
+                    _mailboxDomains[message.LocalMailboxIds[0]] = d;
                     return d;
                 }
             }
@@ -144,4 +212,5 @@ public partial class SqlMailStore
 
             return hosted.Count > 0 ? hosted[0] : throw new MailException(MailError.NotPossible, "no domain is hosted here");
         }, cancellationToken);
+    }
 }

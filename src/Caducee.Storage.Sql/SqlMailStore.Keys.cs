@@ -84,6 +84,7 @@ public partial class SqlMailStore
         WriteAsync(async ctx =>
         {
             var master = _keys.Master;
+            await _dialect.LockKeysAsync(ctx.Connection, ctx.Transaction!, ctx.CancellationToken).ConfigureAwait(false);
             var check = await MetaDataAsync(ctx, MasterCheck, ctx.CancellationToken).ConfigureAwait(false);
             if (check is null)
             {
@@ -117,8 +118,10 @@ public partial class SqlMailStore
             return 0;
         }, cancellationToken);
 
-    private static async Task<int> CreateKeyAsync(WriteContext ctx, string purpose, string? domain, byte[] material, MasterKey master)
+    private async Task<int> CreateKeyAsync(WriteContext ctx, string purpose, string? domain, byte[] material, MasterKey master)
     {
+        // Several nodes may add domains or rotate keys at once: ids are given under a lock held until commit.
+        await _dialect.LockKeysAsync(ctx.Connection, ctx.Transaction!, ctx.CancellationToken).ConfigureAwait(false);
         var id = await ctx.LongAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM data_keys;", ctx.CancellationToken).ConfigureAwait(false) ?? 1;
         await ctx.ExecAsync(
             "INSERT INTO data_keys(id, purpose, domain, wrapped, created_at) VALUES (@id, @p, @d, @w, @t);",
@@ -134,7 +137,26 @@ public partial class SqlMailStore
     /// <summary>Reads and unwraps every key; installs them in the keyring once the transaction is committed.</summary>
     private async Task ReloadKeysAsync(WriteContext ctx, MasterKey master)
     {
-        var rows = await ctx.QueryAsync("SELECT id, purpose, domain, wrapped FROM data_keys ORDER BY id;", r => (Id: r.GetInt64(0), Purpose: r.GetString(1), Domain: r.Text(2), Wrapped: r.Bytes(3)!), ctx.CancellationToken).ConfigureAwait(false);
+        var install = await ReadKeysAsync(ctx, master, ctx.CancellationToken).ConfigureAwait(false);
+        ctx.AfterCommit.Add(install);
+    }
+
+    /// <summary>
+    /// Content names a key this instance does not hold: another node or process created it (a new domain, a
+    /// rotation). The committed keys are read again and installed; an id still unknown stays an error.
+    /// </summary>
+    private Task ReloadKeysFromDatabaseAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async s =>
+        {
+            var install = await ReadKeysAsync(s, _keys.Master, cancellationToken).ConfigureAwait(false);
+            install();
+            return 0;
+        }, cancellationToken, snapshot: true);
+
+    /// <summary>Reads and unwraps every key; the returned action installs them in the keyring.</summary>
+    private async Task<Action> ReadKeysAsync(SqlSession s, MasterKey master, CancellationToken cancellationToken)
+    {
+        var rows = await s.QueryAsync("SELECT id, purpose, domain, wrapped FROM data_keys ORDER BY id;", r => (Id: r.GetInt64(0), Purpose: r.GetString(1), Domain: r.Text(2), Wrapped: r.Bytes(3)!), cancellationToken).ConfigureAwait(false);
         var keys = new List<DataKey>();
         byte[]? naming = null;
         foreach (var row in rows)
@@ -154,9 +176,9 @@ public partial class SqlMailStore
             }
         }
 
-        var current = await ctx.QueryAsync("SELECT name, current_key_id FROM domains WHERE current_key_id IS NOT NULL;", r => (r.GetString(0), (int)r.GetInt64(1)), ctx.CancellationToken).ConfigureAwait(false);
+        var current = await s.QueryAsync("SELECT name, current_key_id FROM domains WHERE current_key_id IS NOT NULL;", r => (r.GetString(0), (int)r.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         var namingKey = naming ?? throw new MailException(MailError.NotPossible, "the database has no naming key");
-        ctx.AfterCommit.Add(() => _keys.Install(keys, current.ToDictionary(c => c.Item1, c => c.Item2), namingKey, master));
+        return () => _keys.Install(keys, current.ToDictionary(c => c.Item1, c => c.Item2), namingKey, master);
     }
 
     private static byte[] Unwrap(MasterKey master, byte[] wrapped, string context, long id)

@@ -16,6 +16,9 @@ namespace Caducee.Storage.Sql;
 public partial class SqlMailStore
 {
     private const int MaxRangesPerQuery = 32;
+
+    /// <summary>Rows (or lone UIDs) per multi-row statement: at most 800 parameters, far below every backend's limit.</summary>
+    private const int RowsPerStatement = 100;
     private const string RowColumns = "m.uid, m.modseq, m.flags, m.keywords, m.size, m.internal_date, m.blob_id";
 
     public Task<FolderState> LoadFolderStateAsync(long folderId, CancellationToken cancellationToken) =>
@@ -65,7 +68,23 @@ public partial class SqlMailStore
             var summary = row.ToSummary(keywords);
             if (withViews)
             {
-                summary = summary with { Views = row.SealedViews is { } sealedViews ? OpenViews(row.Blob, sealedViews) : await BackfillViewsAsync(folderId, row.Blob, cancellationToken).ConfigureAwait(false) };
+                MessageViews views;
+                if (row.SealedViews is { } sealedViews)
+                {
+                    if (Keyring.KeyIdOf(sealedViews) is { } keyId)
+                    {
+                        // Sealed under a key another node created since this one loaded its keys: load them again.
+                        await _keys.EnsureAsync(keyId, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    views = OpenViews(row.Blob, sealedViews);
+                }
+                else
+                {
+                    views = await BackfillViewsAsync(folderId, row.Blob, cancellationToken).ConfigureAwait(false);
+                }
+
+                summary = summary with { Views = views };
             }
 
             result.Add(summary);
@@ -96,14 +115,23 @@ public partial class SqlMailStore
         foreach (var m in messages)
         {
             var views = ComputeViews(m.Content);
-            var blobId = await _blobs.PutAsync(m.Content, key, cancellationToken).ConfigureAwait(false);
+            var blobId = await _blobs.PutDeferredAsync(m.Content, key, cancellationToken).ConfigureAwait(false);
             prepared.Add((m, blobId, SealViews(key, blobId, views), views.SentDate));
         }
+
+        await _blobs.SyncAsync(cancellationToken).ConfigureAwait(false);
 
         var now = _clock.GetUtcNow();
         return await WriteAsync(async ctx =>
         {
             var ct = ctx.CancellationToken;
+            foreach (var p in prepared)
+            {
+                RequireBlob(p.BlobId);
+            }
+
+            // The folder's row lock first: its keywords and UIDs are read then written (other nodes wait).
+            await LockFolderAsync(ctx, folderId).ConfigureAwait(false);
             var folder = await FolderByIdAsync(ctx, folderId, ct).ConfigureAwait(false) ?? throw NotFound($"no folder {folderId}");
             if (!folder.Selectable)
             {
@@ -191,16 +219,8 @@ public partial class SqlMailStore
                 FlagOperation.Remove => "flags = flags & ~@fl, keywords = keywords & ~@kw",
                 _ => "flags = @fl, keywords = @kw",
             };
-            // The changed UIDs, as ranges of consecutive UIDs: one statement per range, the same expression for all.
-            await using (var update = ctx.Command($"UPDATE messages SET {set}, modseq = @ms WHERE folder_id = @f AND uid BETWEEN @lo AND @hi;", ("@fl", (long)flags), ("@kw", mask), ("@ms", modseq), ("@f", folderId), ("@lo", 0L), ("@hi", 0L)))
-            {
-                foreach (var (low, high) in UidRanges.From(changed.Select(c => c.Old.Uid)))
-                {
-                    update.Parameters["@lo"].Value = low;
-                    update.Parameters["@hi"].Value = high;
-                    await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-            }
+            // The changed UIDs: one statement per range of consecutive UIDs, lone UIDs 100 at a time; the same expression for all.
+            await ForUidsAsync(ctx, $"UPDATE messages SET {set}, modseq = @ms WHERE folder_id = @f AND ", [("@fl", (long)flags), ("@kw", mask), ("@ms", modseq), ("@f", folderId)], changed.Select(c => c.Old.Uid)).ConfigureAwait(false);
 
             var unseen = changed.Sum(c => Unseen(c.Flags) - Unseen(c.Old.Flags));
             var deleted = changed.Sum(c => Deleted(c.Flags) - Deleted(c.Old.Flags));
@@ -308,6 +328,8 @@ public partial class SqlMailStore
         }
 
         var ct = ctx.CancellationToken;
+        // The target's row lock first: its keywords and UIDs are read then written (other nodes wait).
+        await LockFolderAsync(ctx, target.Id).ConfigureAwait(false);
         var (status, usage, _) = await QuotaOfAsync(ctx, target.MailboxId, ct).ConfigureAwait(false);
         if (status != MailboxStatus.Active)
         {
@@ -368,15 +390,7 @@ public partial class SqlMailStore
             ("@f", folderId)).ConfigureAwait(false);
         var (mailboxId, modseq) = updated[0];
         var uids = rows.ConvertAll(r => r.Uid);
-        await using (var delete = ctx.Command("DELETE FROM messages WHERE folder_id = @f AND uid BETWEEN @lo AND @hi;", ("@f", folderId), ("@lo", 0L), ("@hi", 0L)))
-        {
-            foreach (var (low, high) in UidRanges.From(uids))
-            {
-                delete.Parameters["@lo"].Value = low;
-                delete.Parameters["@hi"].Value = high;
-                await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-        }
+        await ForUidsAsync(ctx, "DELETE FROM messages WHERE folder_id = @f AND ", [("@f", folderId)], uids).ConfigureAwait(false);
 
         await RecordExpungedAsync(ctx, folderId, uids, modseq).ConfigureAwait(false);
         await UpdateUsageAsync(ctx, mailboxId, -rows.Count, -bytes).ConfigureAwait(false);
@@ -387,15 +401,50 @@ public partial class SqlMailStore
 
     private static async Task RecordExpungedAsync(WriteContext ctx, long folderId, IEnumerable<long> uids, long modseq)
     {
-        await using var insert = ctx.Command(
-            "INSERT INTO expunged(folder_id, uid, modseq) VALUES (@f, @u, @ms) ON CONFLICT (folder_id, uid) DO UPDATE SET modseq = excluded.modseq;",
-            ("@f", folderId),
-            ("@u", 0L),
-            ("@ms", modseq));
-        foreach (var uid in uids)
+        // Many rows per statement (a retention batch expunges thousands): few round trips to a server.
+        foreach (var chunk in uids.Chunk(RowsPerStatement))
         {
-            insert.Parameters["@u"].Value = uid;
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@f, @u{i}, @ms)"));
+            await using var insert = ctx.Command(
+                $"INSERT INTO expunged(folder_id, uid, modseq) VALUES {values} ON CONFLICT (folder_id, uid) DO UPDATE SET modseq = excluded.modseq;",
+                ("@f", folderId),
+                ("@ms", modseq));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                SqlSession.Add(insert, $"@u{i}", chunk[i]);
+            }
+
             await insert.ExecuteNonQueryAsync(ctx.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="head"/> (a statement ending with "AND ") for a set of UIDs: one statement per range of
+    /// consecutive UIDs (<c>uid BETWEEN</c>), the lone UIDs of a fragmented set <see cref="RowsPerStatement"/> at a
+    /// time (<c>uid IN (…)</c>), so even a scattered set of thousands costs few statements.
+    /// </summary>
+    private static async Task ForUidsAsync(WriteContext ctx, string head, (string Name, object? Value)[] parameters, IEnumerable<long> uids)
+    {
+        var ranges = UidRanges.From(uids);
+        await using (var range = ctx.Command(head + "uid BETWEEN @lo AND @hi;", [.. parameters, ("@lo", 0L), ("@hi", 0L)]))
+        {
+            foreach (var (low, high) in ranges.Where(r => r.High > r.Low))
+            {
+                range.Parameters["@lo"].Value = low;
+                range.Parameters["@hi"].Value = high;
+                await range.ExecuteNonQueryAsync(ctx.CancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var chunk in ranges.Where(r => r.High == r.Low).Select(r => r.Low).Chunk(RowsPerStatement))
+        {
+            await using var list = ctx.Command(head + $"uid IN ({string.Join(", ", chunk.Select((_, i) => $"@u{i}"))});", parameters);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                SqlSession.Add(list, $"@u{i}", chunk[i]);
+            }
+
+            await list.ExecuteNonQueryAsync(ctx.CancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -420,26 +469,25 @@ public partial class SqlMailStore
 
     private static async Task InsertRowsAsync(WriteContext ctx, long folderId, List<Row> rows, long firstUid, long modseq)
     {
-        await using var insert = ctx.Command(
-            "INSERT INTO messages(folder_id, uid, modseq, flags, keywords, size, internal_date, blob_id) VALUES (@f, @u, @ms, @fl, @kw, @s, @d, @b);",
-            ("@f", folderId),
-            ("@u", 0L),
-            ("@ms", modseq),
-            ("@fl", 0L),
-            ("@kw", 0L),
-            ("@s", 0L),
-            ("@d", 0L),
-            ("@b", string.Empty));
-        for (var i = 0; i < rows.Count; i++)
+        // Many rows per statement (an APPEND or COPY of thousands): few round trips to a server.
+        var offset = 0;
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
-            var row = rows[i];
-            insert.Parameters["@u"].Value = firstUid + i;
-            insert.Parameters["@fl"].Value = (long)row.Flags;
-            insert.Parameters["@kw"].Value = row.Keywords;
-            insert.Parameters["@s"].Value = row.Size;
-            insert.Parameters["@d"].Value = row.Date;
-            insert.Parameters["@b"].Value = row.Blob;
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@f, @u{i}, @ms, @fl{i}, @kw{i}, @s{i}, @d{i}, @b{i})"));
+            await using var insert = ctx.Command($"INSERT INTO messages(folder_id, uid, modseq, flags, keywords, size, internal_date, blob_id) VALUES {values};", ("@f", folderId), ("@ms", modseq));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var row = chunk[i];
+                SqlSession.Add(insert, $"@u{i}", firstUid + offset + i);
+                SqlSession.Add(insert, $"@fl{i}", (long)row.Flags);
+                SqlSession.Add(insert, $"@kw{i}", row.Keywords);
+                SqlSession.Add(insert, $"@s{i}", row.Size);
+                SqlSession.Add(insert, $"@d{i}", row.Date);
+                SqlSession.Add(insert, $"@b{i}", row.Blob);
+            }
+
             await insert.ExecuteNonQueryAsync(ctx.CancellationToken).ConfigureAwait(false);
+            offset += chunk.Length;
         }
     }
 

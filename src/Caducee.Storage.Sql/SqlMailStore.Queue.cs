@@ -10,12 +10,14 @@ public partial class SqlMailStore
     public Task<IReadOnlyList<QueueItem>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int maxItems, CancellationToken cancellationToken, string? owner = null) =>
         WriteAsync<IReadOnlyList<QueueItem>>(async ctx =>
         {
+            // Several nodes share one queue: on PostgreSQL the rows are locked as they are claimed and rows
+            // another node is claiming are skipped (FOR UPDATE SKIP LOCKED), so no recipient is claimed twice.
             var rows = await ctx.QueryAsync(
-                """
+                $$"""
                 SELECT r.id, r.address, r.notify, r.orcpt, r.attempts, r.domain, q.id, q.queue_id, q.blob_id, q.sender, q.envid, q.ret_full, q.created_at, r.delay_notified
                 FROM queue_recipients r JOIN queue q ON q.id = r.queue_row
                 WHERE r.status = 'pending' AND r.next_attempt_at <= @now AND (r.lease_until IS NULL OR r.lease_until <= @now)
-                ORDER BY r.next_attempt_at LIMIT @max;
+                ORDER BY r.next_attempt_at LIMIT @max{{_dialect.ForUpdate("r", skipLocked: true)}};
                 """,
                 r => (RecipientId: r.GetInt64(0),
                       Recipient: new OutboundRecipient(MailAddress.Parse(r.GetString(1)), (NotifyOn)r.GetInt64(2), r.Text(3)),

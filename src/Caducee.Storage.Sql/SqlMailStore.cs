@@ -22,6 +22,7 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
     private readonly TimeProvider _clock;
     private readonly InProcessChangeFeed _feed = new();
     private readonly WritePipeline _writer;
+    private readonly Func<CancellationToken, Task> _reload;
     private int _disposed;
 
     public SqlMailStore(SqlDialect dialect, IBlobStore blobs, Keyring keys, TimeProvider? clock = null)
@@ -31,6 +32,8 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
         _keys = keys;
         _clock = clock ?? TimeProvider.System;
         _writer = new WritePipeline(dialect, _feed.Publish);
+        _reload = ReloadKeysFromDatabaseAsync;
+        keys.Reload = _reload;
     }
 
     /// <summary>The blob store this store writes message bytes to.</summary>
@@ -43,11 +46,18 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
 
     public int LatestSchemaVersion => _dialect.Migrations.Count;
 
+    /// <summary>Batches run again after a conflict with another node's writes (deadlock); for tests and metrics.</summary>
+    internal int WriteRetries => _writer.Retries;
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await MigrateSchemaAsync(null, cancellationToken).ConfigureAwait(false);
         await LoadKeysAsync(cancellationToken).ConfigureAwait(false);
+        await OnOpenedAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Called once the schema is current and the keys loaded (PostgreSQL starts listening to other nodes).</summary>
+    protected virtual Task OnOpenedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Brings only the schema to <paramref name="version"/> (tests build old databases with it).</summary>
     internal async Task MigrateSchemaAsync(int? version, CancellationToken cancellationToken)
@@ -74,9 +84,27 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
     public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
         ReadAsync(s => Migrator.CurrentVersionAsync(s, cancellationToken), cancellationToken);
 
-    public IDisposable SubscribeFolder(long folderId, Action<FolderChanged> listener) => _feed.SubscribeFolder(folderId, listener);
+    public IDisposable SubscribeFolder(long folderId, Action<FolderChanged> listener)
+    {
+        var subscription = _feed.SubscribeFolder(folderId, listener);
+        OnSubscribed();
+        return subscription;
+    }
 
-    public IDisposable SubscribeMailbox(long mailboxId, Action<FolderChanged> listener) => _feed.SubscribeMailbox(mailboxId, listener);
+    public IDisposable SubscribeMailbox(long mailboxId, Action<FolderChanged> listener)
+    {
+        var subscription = _feed.SubscribeMailbox(mailboxId, listener);
+        OnSubscribed();
+        return subscription;
+    }
+
+    /// <summary>Called after each subscription (PostgreSQL starts listening to other nodes on the first one).</summary>
+    protected virtual void OnSubscribed()
+    {
+    }
+
+    /// <summary>The folders and mailboxes listened to now (to signal them all after a lost notification link).</summary>
+    protected (IReadOnlyList<long> Folders, IReadOnlyList<long> Mailboxes) Subscribed() => _feed.Subscribed();
 
     /// <summary>Delivers changes committed elsewhere (another node, via the dialect's notifications) to local listeners.</summary>
     protected void PublishRemote(IReadOnlyList<FolderChanged> changes) => _feed.Publish(changes);
@@ -88,10 +116,19 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
             return;
         }
 
+        await DisposeBackendAsync().ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_keys.Reload == _reload)
+        {
+            _keys.Reload = null;
+        }
+
         _dialect.ClearPool();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Stops what a backend runs besides the writer (PostgreSQL's listener), before the writer stops.</summary>
+    protected virtual ValueTask DisposeBackendAsync() => ValueTask.CompletedTask;
 
     public void Dispose()
     {
@@ -133,4 +170,13 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
     private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static MailException NotFound(string what) => new(MailError.NotFound, what);
+
+    /// <summary>Inside a write: the message file must be named (flushed) before a row names it.</summary>
+    private void RequireBlob(string blobId)
+    {
+        if (!_blobs.Exists(blobId))
+        {
+            throw new MailException(MailError.Temporary, "message data is not on disk (its file vanished before it was flushed); try again");
+        }
+    }
 }

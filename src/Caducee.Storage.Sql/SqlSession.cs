@@ -43,9 +43,14 @@ internal class SqlSession(DbConnection connection, DbTransaction? transaction)
                 p.DbType = DbType.Int32;
                 p.Value = b ? 1 : 0;
                 break;
-            case int or long:
+            case int i:
+                // 32-bit stays 32-bit: PostgreSQL picks functions by argument type (substr(text, int, int)).
+                p.DbType = DbType.Int32;
+                p.Value = i;
+                break;
+            case long:
                 p.DbType = DbType.Int64;
-                p.Value = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                p.Value = value;
                 break;
             case byte[]:
                 p.DbType = DbType.Binary;

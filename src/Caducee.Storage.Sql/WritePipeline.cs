@@ -31,12 +31,16 @@ internal sealed class WriteContext(DbConnection connection, DbTransaction transa
 internal sealed class WritePipeline : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+
+    /// <summary>How many times a write runs before a conflict with other nodes' writers fails it (Temporary).</summary>
+    private const int MaxAttempts = 5;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqlDialect _dialect;
     private readonly Action<IReadOnlyList<FolderChanged>> _publish;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private DbConnection? _connection;
+    private int _retries;
 
     public WritePipeline(SqlDialect dialect, Action<IReadOnlyList<FolderChanged>> publish)
     {
@@ -44,6 +48,9 @@ internal sealed class WritePipeline : IAsyncDisposable
         _publish = publish;
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>How many times a batch was undone and run again because of a conflict with another node.</summary>
+    public int Retries => Volatile.Read(ref _retries);
 
     /// <summary>Queues <paramref name="work"/>; the task completes after the transaction that ran it is committed.</summary>
     public Task<T> RunAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken)
@@ -88,16 +95,23 @@ internal sealed class WritePipeline : IAsyncDisposable
             }
 
             // A write that aborts the whole transaction fails alone; the others run again in a new one.
+            var savepoints = _dialect.SavepointsAreCheap;
             while (batch.Count > 0)
             {
-                batch = await RunBatchAsync(batch).ConfigureAwait(false);
+                (batch, savepoints) = await RunBatchAsync(batch, savepoints).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Runs a batch in one transaction; returns the writes to run again (empty when all are settled).</summary>
-    private async Task<List<PendingWrite>> RunBatchAsync(List<PendingWrite> batch)
+    /// <summary>
+    /// Runs a batch in one transaction; returns the writes to run again (empty when all are settled) and
+    /// whether to isolate them with savepoints. Without savepoints (where each costs a round trip to the
+    /// server), a write that fails undoes the whole transaction: it fails alone and the others run again,
+    /// with savepoints this time.
+    /// </summary>
+    private async Task<(List<PendingWrite> Rerun, bool Savepoints)> RunBatchAsync(List<PendingWrite> batch, bool savepoints)
     {
+        savepoints &= batch.Count > 1;
         var token = _stopping.Token;
         DbTransaction tx;
         try
@@ -114,7 +128,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                 write.Fail(failure);
             }
 
-            return [];
+            return ([], savepoints);
         }
 
         var done = new List<(PendingWrite Write, WriteContext Context)>(batch.Count);
@@ -124,22 +138,50 @@ internal sealed class WritePipeline : IAsyncDisposable
             foreach (var write in batch)
             {
                 var context = new WriteContext(_connection, tx, token);
-                await tx.SaveAsync("w", token).ConfigureAwait(false);
+                if (savepoints)
+                {
+                    await tx.SaveAsync("w", token).ConfigureAwait(false);
+                }
+
                 try
                 {
                     await write.ExecuteAsync(context).ConfigureAwait(false);
-                    await tx.ReleaseAsync("w", token).ConfigureAwait(false);
+                    if (savepoints)
+                    {
+                        await tx.ReleaseAsync("w", token).ConfigureAwait(false);
+                    }
+
                     done.Add((write, context));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                 {
+                    if (ex is DbException conflict && _dialect.IsRetryable(conflict) && write.Attempts < MaxAttempts)
+                    {
+                        // Another node's transaction holds what this write needs and PostgreSQL chose this one to
+                        // fail (deadlock): undo the whole batch, releasing every lock it took, and run it again.
+                        write.Attempts++;
+                        Interlocked.Increment(ref _retries);
+                        await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                        await tx.DisposeAsync().ConfigureAwait(false);
+                        await Task.Delay(Random.Shared.Next(1, 10 * write.Attempts), CancellationToken.None).ConfigureAwait(false);
+                        return ([.. batch.Where(w => !w.IsCompleted)], savepoints);
+                    }
+
                     write.Fail(ex is DbException db ? _dialect.Translate(db) : ex);
+                    if (!savepoints)
+                    {
+                        // No savepoint to go back to: undo everything, the others run again (isolated this time).
+                        await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                        await tx.DisposeAsync().ConfigureAwait(false);
+                        return ([.. batch.Where(w => !w.IsCompleted)], true);
+                    }
+
                     if (!await TryRollbackToSavepointAsync(tx, token).ConfigureAwait(false))
                     {
                         // The database ended the transaction itself (SQLite does on SQLITE_FULL or an I/O
                         // error): the writes done so far are undone too, so they run again in a new one.
                         await tx.DisposeAsync().ConfigureAwait(false);
-                        return [.. batch.Where(w => !w.IsCompleted)];
+                        return ([.. batch.Where(w => !w.IsCompleted)], savepoints);
                     }
 
                     // Only this write is undone; the others of the batch go on.
@@ -158,6 +200,21 @@ internal sealed class WritePipeline : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            if (ex is DbException conflict && _dialect.IsRetryable(conflict) && batch.All(w => w.IsCompleted || w.Attempts < MaxAttempts))
+            {
+                // Nothing of it is committed and the conflict is another node's: run the batch again.
+                foreach (var write in batch)
+                {
+                    write.Attempts++;
+                }
+
+                Interlocked.Increment(ref _retries);
+
+                await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                await tx.DisposeAsync().ConfigureAwait(false);
+                return ([.. batch.Where(w => !w.IsCompleted)], savepoints);
+            }
+
             // The transaction as a whole failed (commit, savepoint, connection): nothing of it is durable.
             var failure = ex switch
             {
@@ -165,15 +222,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                 MailException m => m,
                 _ => new MailException(MailError.Temporary, "database error: " + ex.Message, ex),
             };
-            try
-            {
-                await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
-            {
-                // The connection is gone; it is replaced below.
-            }
-
+            await RollbackQuietlyAsync(tx).ConfigureAwait(false);
             await tx.DisposeAsync().ConfigureAwait(false);
             await ResetConnectionAsync().ConfigureAwait(false);
             foreach (var (write, _) in done)
@@ -186,7 +235,7 @@ internal sealed class WritePipeline : IAsyncDisposable
                 write.Fail(failure);
             }
 
-            return [];
+            return ([], savepoints);
         }
 
         // Durable now. Keys and listeners first, so a caller that goes on (and sends its 250) finds them
@@ -209,7 +258,19 @@ internal sealed class WritePipeline : IAsyncDisposable
             write.Complete();
         }
 
-        return [];
+        return ([], savepoints);
+    }
+
+    private static async Task RollbackQuietlyAsync(DbTransaction tx)
+    {
+        try
+        {
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
+        {
+            // The connection is gone; the caller replaces it.
+        }
     }
 
     private static async Task<bool> TryRollbackToSavepointAsync(DbTransaction tx, CancellationToken cancellationToken)
@@ -238,6 +299,9 @@ internal sealed class WritePipeline : IAsyncDisposable
     private abstract class PendingWrite(CancellationToken cancellationToken)
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>Runs already undone because of a conflict with another node (see <see cref="SqlDialect.IsRetryable"/>).</summary>
+        public int Attempts { get; set; }
 
         public abstract bool IsCompleted { get; }
 

@@ -22,10 +22,11 @@ public class ReferenceGraphTests
         ["Caducee.Storage.FileBlobs"] = ["Primitives", "Core", "Mime"],
         ["Caducee.Storage.Sql"] = ["Primitives", "Core", "Mime"],
         ["Caducee.Storage.Sqlite"] = ["Primitives", "Core", "Mime", "Storage.Sql"],
+        ["Caducee.Storage.Postgres"] = ["Primitives", "Core", "Mime", "Storage.Sql"],
         ["Caducee.Smtp.Server"] = ["Primitives", "Core", "Mime", "Smtp.Protocol"],
         ["Caducee.Imap.Server"] = ["Primitives", "Core", "Mime", "Imap.Protocol"],
         ["Caducee.Web"] = ["Primitives", "Core", "Mime", "MsSante", "Annuaire"],
-        ["Caducee.Hosting"] = ["Primitives", "Core", "Mime", "MsSante", "Annuaire", "Pki", "Storage.FileBlobs", "Storage.Sql", "Storage.Sqlite"],
+        ["Caducee.Hosting"] = ["Primitives", "Core", "Mime", "MsSante", "Annuaire", "Pki", "Storage.FileBlobs", "Storage.Sql", "Storage.Sqlite", "Storage.Postgres"],
     };
 
     /// <summary>Sans-I/O protocol cores (STYLE.md §4.1): no ASP.NET Core, no DI, no logging, no storage.</summary>

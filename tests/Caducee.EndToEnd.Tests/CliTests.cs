@@ -20,7 +20,7 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "mailbox", "list" }, new[] { "--data" })]
     [InlineData(new[] { "mailbox", "remove" }, new[] { "--data" })]
     [InlineData(new[] { "store" }, new[] { "migrate", "domain", "rotate-key", "rotate-master-key", "collect" })]
-    [InlineData(new[] { "store", "migrate" }, new[] { "--data" })]
+    [InlineData(new[] { "store", "migrate" }, new[] { "--data", "--config" })]
     [InlineData(new[] { "store", "domain" }, new[] { "--retention-days", "--quota-storage", "--quota-messages", "--data" })]
     [InlineData(new[] { "store", "rotate-key" }, new[] { "--domain", "--data" })]
     [InlineData(new[] { "store", "rotate-master-key" }, new[] { "--data" })]

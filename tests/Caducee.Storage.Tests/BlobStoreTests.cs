@@ -40,6 +40,78 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deferred_put_gets_its_name_only_once_flushed_and_one_sync_serves_every_put_issue4_point8()
+    {
+        var (store, key) = Open(MasterKey.Generate());
+        var root = Path.Combine(_dir.FullName, "blobs");
+        var contents = Enumerable.Range(0, 5).Select(i => Encoding.UTF8.GetBytes($"Subject: {i}\r\n\r\ncompte rendu {i}\r\n")).ToList();
+        var ids = new List<string>();
+        foreach (var content in contents)
+        {
+            ids.Add(await store.PutDeferredAsync(content, key, default));
+        }
+
+        Assert.Equal(ids[0], await store.PutDeferredAsync(contents[0], key, default)); // the same content, the same name
+        // Written but not flushed: no blob has its name yet (a crash now leaves only temporary files).
+        foreach (var id in ids)
+        {
+            Assert.Equal(MailError.NotFound, (await Assert.ThrowsAsync<MailException>(() => store.ReadAsync(id, default))).Error);
+        }
+
+        Assert.Equal(6, Directory.GetFiles(root, ".*.tmp", SearchOption.AllDirectories).Length);
+
+        await store.SyncAsync(default);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Assert.Equal(contents[i], await store.ReadAsync(ids[i], default));
+        }
+
+        Assert.Empty(Directory.GetFiles(root, ".*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(5, Directory.GetFiles(root, "*", SearchOption.AllDirectories).Length);
+
+        // Named content is flushed content: a deferred put of it only refreshes its time, nothing waits.
+        var before = File.GetLastWriteTimeUtc(store.PathOf(ids[1]));
+        await Task.Delay(20);
+        Assert.Equal(ids[1], await store.PutDeferredAsync(contents[1], key, default));
+        Assert.True(File.GetLastWriteTimeUtc(store.PathOf(ids[1])) > before);
+        Assert.Empty(Directory.GetFiles(root, ".*.tmp", SearchOption.AllDirectories));
+        await store.SyncAsync(default);
+    }
+
+    [Fact]
+    public async Task Without_group_flush_a_deferred_put_is_durable_and_named_at_once()
+    {
+        var master = MasterKey.Generate();
+        var keys = new Keyring(master);
+        var key = new DataKey(3, "hopital.mssante.test", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        keys.Install([key], new Dictionary<string, int> { ["hopital.mssante.test"] = 3 }, master.LegacyNamingKey, master);
+        var store = new FileBlobStore(Path.Combine(_dir.FullName, "perfile"), keys, groupFlush: false);
+        Assert.False(store.GroupFlush);
+        var content = "Subject: tout de suite\r\n\r\n."u8.ToArray();
+        var id = await store.PutDeferredAsync(content, key, default);
+        Assert.Equal(content, await store.ReadAsync(id, default)); // no SyncAsync needed
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir.FullName, "perfile"), ".*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_deferred_file_deleted_before_its_flush_gets_no_name_and_blocks_nothing_else()
+    {
+        var (store, key) = Open(MasterKey.Generate());
+        var root = Path.Combine(_dir.FullName, "blobs");
+        var lost = await store.PutDeferredAsync("Subject: perdu\r\n\r\n."u8.ToArray(), key, default);
+        var kept = await store.PutDeferredAsync("Subject: garde\r\n\r\n."u8.ToArray(), key, default);
+        File.Delete(Assert.Single(Directory.GetFiles(root, $".{lost}.*.tmp", SearchOption.AllDirectories)));
+
+        await store.SyncAsync(default);
+        Assert.False(store.Exists(lost)); // the store then refuses to name it in a row (Temporary)
+        Assert.True(store.Exists(kept));
+        var later = await store.PutDeferredAsync("Subject: ensuite\r\n\r\n."u8.ToArray(), key, default);
+        await store.SyncAsync(default);
+        Assert.True(store.Exists(later));
+        Assert.False(store.Exists("../../etc/passwd"));
+    }
+
+    [Fact]
     public async Task Tampering_a_wrong_key_or_a_missing_blob_is_detected()
     {
         var (store, key) = Open(MasterKey.Generate());

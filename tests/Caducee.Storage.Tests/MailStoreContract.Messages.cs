@@ -182,6 +182,46 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Large_and_scattered_sets_are_appended_stored_expunged_and_copied_exactly()
+    {
+        var box = await NewBoxAsync("a");
+        var archive = await FolderAsync(box, "Archive");
+        var content = Message("archive");
+        // 250 messages in one APPEND (several multi-row statements), flags and keywords per message.
+        var appended = await Store.AppendAsync(archive.Id, [.. Enumerable.Range(1, 250).Select(i => new AppendMessage(content, i % 5 == 0 ? MessageFlags.Seen : MessageFlags.None, i % 7 == 0 ? ["$Lu"] : []))], Ct);
+        Assert.Equal(Enumerable.Range(1, 250).Select(i => (long)i), appended.Uids);
+        var state = await Store.LoadFolderStateAsync(archive.Id, Ct);
+        Assert.Equal(Enumerable.Range(1, 250).Where(i => i % 5 == 0).Select(i => (long)i), state.Messages.Where(m => m.Flags == MessageFlags.Seen).Select(m => m.Uid));
+        Assert.Equal(Enumerable.Range(1, 250).Where(i => i % 7 == 0).Select(i => (long)i), state.Messages.Where(m => m.KeywordBits != 0).Select(m => m.Uid));
+
+        // A scattered set (every other UID, 125 lone UIDs) plus a range: exactly those change.
+        var odd = Enumerable.Range(0, 125).Select(i => (2L * i) + 1).ToList();
+        var flagged = await Store.StoreFlagsAsync(archive.Id, [.. odd, .. Enumerable.Range(240, 11).Select(i => (long)i)], FlagChange.Add(MessageFlags.Flagged), null, Ct);
+        var expected = odd.Union(Enumerable.Range(240, 11).Select(i => (long)i)).Order().ToList();
+        Assert.Equal(expected, flagged.Changed.Select(m => m.Uid));
+        state = await Store.LoadFolderStateAsync(archive.Id, Ct);
+        Assert.Equal(expected, state.Messages.Where(m => (m.Flags & MessageFlags.Flagged) != 0).Select(m => m.Uid));
+        Assert.All(state.Messages.Where(m => (m.Flags & MessageFlags.Flagged) != 0), m => Assert.Equal(flagged.HighestModSeq, m.ModSeq));
+
+        // Expunge the scattered set: removed, recorded for QRESYNC, counters follow.
+        await Store.StoreFlagsAsync(archive.Id, odd, FlagChange.Add(MessageFlags.Deleted), null, Ct);
+        var before = (await FolderAsync(box, "Archive")).HighestModSeq;
+        var expunged = await Store.ExpungeAsync(archive.Id, null, Ct);
+        Assert.Equal(odd, expunged.Expunged);
+        Assert.Equal(odd, (await Store.GetChangesSinceAsync(archive.Id, before, Ct)).Expunged);
+        var after = await FolderAsync(box, "Archive");
+        Assert.Equal((125, 0), (after.MessageCount, after.DeletedCount));
+        Assert.Equal(Enumerable.Range(1, 125).Select(i => 2L * i), (await Store.LoadFolderStateAsync(archive.Id, Ct)).Messages.Select(m => m.Uid));
+
+        // COPY of a scattered set: consecutive new UIDs, in order.
+        var sent = await FolderAsync(box, "Sent");
+        var evens = Enumerable.Range(1, 125).Select(i => 2L * i).Where(u => u % 4 == 0).ToList();
+        var copied = await Store.CopyAsync(archive.Id, evens, sent.Id, Ct);
+        Assert.Equal(evens.Select((u, i) => (u, (long)i + 1)), copied.Mapping);
+        Assert.Equal(evens.Count, (await FolderAsync(box, "Sent")).MessageCount);
+    }
+
+    [Fact]
     public async Task Expunge_removes_deleted_messages_and_UIDs_are_never_reused()
     {
         var box = await NewBoxAsync("a");

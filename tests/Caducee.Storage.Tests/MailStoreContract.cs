@@ -12,7 +12,7 @@ namespace Caducee.Storage.Tests;
 
 /// <summary>
 /// The message store contract (issue 4 point 3): every backend passes the same tests. A backend subclasses
-/// this class and says how to open a store over a data folder (SQLite now, PostgreSQL in phase 2). Each test
+/// this class and says how to open a store over a data folder (SQLite, PostgreSQL). Each test
 /// gets a fresh folder, a fresh master key, and a store with the domain <see cref="Domain"/> hosted.
 /// </summary>
 public abstract partial class MailStoreContract : IAsyncLifetime
@@ -46,6 +46,7 @@ public abstract partial class MailStoreContract : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Store.DisposeAsync();
+        await DisposeBackendAsync();
         try
         {
             Dir.Delete(recursive: true);
@@ -55,6 +56,9 @@ public abstract partial class MailStoreContract : IAsyncLifetime
             // A file still held by a pooled connection on some platforms: the OS cleans temp files.
         }
     }
+
+    /// <summary>Releases what the backend created for the test (a server-side database), after the store is closed.</summary>
+    protected virtual Task DisposeBackendAsync() => Task.CompletedTask;
 
     /// <summary>Opens another store instance over the same folder (as after a restart).</summary>
     protected async Task<(SqlMailStore Store, FileBlobStore Blobs)> OpenAsync(MasterKey master)

@@ -138,6 +138,41 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task A_message_whose_file_is_not_on_disk_is_refused_as_temporary_and_nothing_is_committed()
+    {
+        var box = await NewBoxAsync("a");
+        var inbox = await FolderAsync(box);
+        await using var store = new SqlMailStore(new SqliteDialect(DatabasePath), new LosingBlobs(Blobs), Store.Keys);
+        var ex = await Fails(MailError.Temporary, () => store.AcceptAsync(new AcceptedMessage(Message("perdu"), DateTimeOffset.UtcNow, null, [box.Id], [], null, true), Ct));
+        Assert.Contains("not on disk", ex.Message, StringComparison.Ordinal);
+        await Fails(MailError.Temporary, () => store.AppendAsync(inbox.Id, [new AppendMessage(Message("perdu aussi"))], Ct));
+        var after = (await Store.GetFolderByIdAsync(inbox.Id, Ct))!;
+        Assert.Equal((0, 1L), (after.MessageCount, after.UidNext));
+    }
+
+    /// <summary>A blob store whose deferred files never reach their name (as if deleted before the flush).</summary>
+    private sealed class LosingBlobs(FileBlobStore inner) : Caducee.Core.Ports.IBlobStore
+    {
+        public Task<string> PutAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken) => inner.PutAsync(content, key, cancellationToken);
+
+        public Task<string> PutDeferredAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken) => Task.FromResult(new string('a', 64));
+
+        public bool Exists(string blobId) => inner.Exists(blobId);
+
+        public Task<byte[]> ReadAsync(string blobId, CancellationToken cancellationToken) => inner.ReadAsync(blobId, cancellationToken);
+
+        public IEnumerable<string> ListUntouchedSince(DateTimeOffset before) => inner.ListUntouchedSince(before);
+
+        public DateTimeOffset? Quarantine(string blobId) => inner.Quarantine(blobId);
+
+        public void Restore(string blobId) => inner.Restore(blobId);
+
+        public void Purge(string blobId) => inner.Purge(blobId);
+
+        public int DeleteStaleTemporaryFiles(DateTimeOffset before) => inner.DeleteStaleTemporaryFiles(before);
+    }
+
+    [Fact]
     public async Task A_schema_1_database_with_data_is_upgraded_and_everything_keeps_working()
     {
         var dir = Path.Combine(Dir.FullName, "v1");

@@ -61,6 +61,29 @@ public sealed class Keyring(MasterKey master)
             : throw new MailException(MailError.NotFound, $"no data key for domain {domain}: it is not hosted here");
     }
 
+    /// <summary>
+    /// Set by the store: loads the keys again from the database. Called when content names a key id this
+    /// keyring does not hold, which happens when another node or process created the key (a domain added,
+    /// a key rotated) after this one loaded its keys.
+    /// </summary>
+    public Func<CancellationToken, Task>? Reload { get; set; }
+
+    /// <summary>Whether the key <paramref name="id"/> is held.</summary>
+    public bool Contains(int id) => _snapshot.Keys.ContainsKey(id);
+
+    /// <summary>Makes sure the key <paramref name="id"/> is held, asking <see cref="Reload"/> once when it is not.</summary>
+    public async ValueTask EnsureAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!Contains(id) && Reload is { } reload)
+        {
+            await reload(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The id of the key that sealed <paramref name="sealedBytes"/> (what <see cref="Seal"/> produced), or null if too short.</summary>
+    public static int? KeyIdOf(ReadOnlySpan<byte> sealedBytes) =>
+        sealedBytes.Length < Overhead ? null : BinaryPrimitives.ReadInt32BigEndian(sealedBytes);
+
     /// <summary>A key by id; an unknown id means the content was written under keys this store no longer has.</summary>
     public DataKey Get(int id) =>
         _snapshot.Keys.TryGetValue(id, out var key) ? key : throw new MailException(MailError.InvalidData, $"content encrypted with unknown data key {id}");

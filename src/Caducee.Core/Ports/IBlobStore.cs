@@ -17,6 +17,21 @@ public interface IBlobStore
     /// </summary>
     Task<string> PutAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="PutAsync"/>, but the bytes need not be on disk when it returns: they are once a
+    /// <see cref="SyncAsync"/> that started after it has returned, and the blob is not readable before.
+    /// The store uses it so the deliveries waiting at the same time share one flush (issue 4 point 8): it awaits
+    /// <see cref="SyncAsync"/> before writing the rows that name the blob. By default, <see cref="PutAsync"/>.
+    /// </summary>
+    Task<string> PutDeferredAsync(ReadOnlyMemory<byte> content, DataKey key, CancellationToken cancellationToken) =>
+        PutAsync(content, key, cancellationToken);
+
+    /// <summary>Makes every <see cref="PutDeferredAsync"/> that returned before this call durable and readable.</summary>
+    Task SyncAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether a blob is stored under <paramref name="blobId"/> (after a deferred put: once synced).</summary>
+    bool Exists(string blobId) => true;
+
     /// <summary>Reads a blob back; NotFound if absent, InvalidData if it fails its integrity check.</summary>
     Task<byte[]> ReadAsync(string blobId, CancellationToken cancellationToken);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Caducee.Hosting;
 using Caducee.Hosting.Configuration;
 using Caducee.Primitives;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,19 @@ internal static class CommonOptions
         Description = "Data folder of the node (database, encrypted messages, keys).",
         DefaultValueFactory = _ => "./data",
     };
+
+    /// <summary>--config FILE: the configuration whose <c>Store:*</c> keys say which database the admin verbs open.</summary>
+    public static Option<string?> StoreConfig() => new("--config")
+    {
+        Description = "Configuration file whose Store:* keys name the database (default: DIR/caducee.json when it exists); CADUCEE__Store__* environment variables override it.",
+    };
+
+    /// <summary>Opens the node's stores for an admin verb: --data DIR, and the database named by --config (or DIR/caducee.json) and CADUCEE__Store__*.</summary>
+    public static Task<NodeStorage> OpenStorageAsync(ParseResult parse, Option<string> data, Option<string?> config, CancellationToken cancellationToken)
+    {
+        var layout = new DataLayout(parse.GetValue(data)!);
+        return NodeStorage.OpenAsync(layout.Root, cancellationToken, store: NodeStorage.SettingsOf(layout, parse.GetValue(config)));
+    }
 
     /// <summary>Structured console logs: one line per event, with the session scope (session id).</summary>
     public static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(builder => builder

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.CommandLine;
-using Caducee.Hosting;
 using Caducee.Primitives;
 
 namespace Caducee.Host.Commands;
@@ -11,8 +10,9 @@ internal static class InitCommand
     public static Command Create()
     {
         var data = CommonOptions.Data();
+        var config = CommonOptions.StoreConfig();
         var domain = new Option<string>("--domain") { Description = "The MSSanté domain this operator hosts, e.g. hopital-nord.mssante.fr.", Required = true };
-        var command = new Command("init", "Create a data folder with its database and a commented configuration file (DIR/caducee.json).") { data, domain };
+        var command = new Command("init", "Create a data folder with its database and a commented configuration file (DIR/caducee.json).") { data, domain, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             var name = parse.GetValue(domain)!;
@@ -22,20 +22,20 @@ internal static class InitCommand
                 return 2;
             }
 
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             await storage.Store.AddDomainAsync(name, ct).ConfigureAwait(false);
-            var config = storage.Layout.ConfigFile;
-            if (!File.Exists(config))
+            var configFile = storage.Layout.ConfigFile;
+            if (!File.Exists(configFile))
             {
-                await File.WriteAllTextAsync(config, Template(name.ToLowerInvariant()), ct).ConfigureAwait(false);
-                Console.WriteLine($"Wrote {config}: edit it, then run 'caducee serve --config {config}'.");
+                await File.WriteAllTextAsync(configFile, Template(name.ToLowerInvariant()), ct).ConfigureAwait(false);
+                Console.WriteLine($"Wrote {configFile}: edit it, then run 'caducee serve --config {configFile}'.");
             }
             else
             {
-                Console.WriteLine($"{config} exists; left as it is.");
+                Console.WriteLine($"{configFile} exists; left as it is.");
             }
 
-            Console.WriteLine($"Data folder ready: {storage.Layout.Root} (domain {name}, schema version {await storage.Store.GetSchemaVersionAsync(ct).ConfigureAwait(false)}).");
+            Console.WriteLine($"Data folder ready: {storage.Layout.Root} (database {storage.Location}, domain {name}, schema version {await storage.Store.GetSchemaVersionAsync(ct).ConfigureAwait(false)}).");
             return 0;
         }));
         return command;
@@ -115,6 +115,11 @@ internal static class InitCommand
           },
           // IMAP limits (defaults shown); APPENDLIMIT is Limits:MaxMessageSize. IdleTimeout (autologout) is at least 30 minutes (RFC 9051).
           // "Imap": { "MaxConnectionsPerUser": 20, "IdleTimeout": "00:30:00", "PreAuthTimeout": "00:01:00", "CommandTimeout": "00:02:00", "MaxLineLength": 65536, "MaxErrors": 20 },
+          // The message store (docs/store.md): "sqlite" (default, DIR/caducee.db) or "postgres" for several nodes
+          // sharing one database. Put the connection string in CADUCEE__Store__ConnectionString rather than here
+          // (it holds a password). With several nodes, BlobPath is a folder they all share, and every node has
+          // the same keys/master.key.
+          // "Store": { "Provider": "postgres", "ConnectionString": "Host=db.example;Database=caducee;Username=caducee", "BlobPath": "/srv/caducee/blobs" },
           // Publication of this node's mailboxes to the Annuaire Santé (FHIR conditional PATCH with the
           // operator certificate above): the authority's FHIR base, e.g. https://annuaire.example/fhir.
           // Empty: not published; "Publish": false switches it off while keeping the URL.

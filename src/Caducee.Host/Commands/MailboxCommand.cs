@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
-using Caducee.Hosting;
 using Caducee.Primitives;
 
 namespace Caducee.Host.Commands;
@@ -22,6 +21,7 @@ internal static class MailboxCommand
     private static Command Add()
     {
         var data = CommonOptions.Data();
+        var config = CommonOptions.StoreConfig();
         var address = new Argument<string>("address") { Description = "The mailbox address, e.g. jean.dupont@hopital-nord.mssante.fr." };
         var kind = new Option<string>("--kind") { Description = "Mailbox kind: PER (personal), ORG (organisational), APP (applicative), CAB (practice).", DefaultValueFactory = _ => "PER" };
         kind.AcceptOnlyFromAmong("PER", "ORG", "APP", "CAB", "per", "org", "app", "cab");
@@ -31,7 +31,7 @@ internal static class MailboxCommand
         ownerKind.AcceptOnlyFromAmong("professional", "structure", "application");
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input instead of generating one." };
         var certificate = new Option<string?>("--certificate") { Description = "APP boxes: the organisation certificate (PEM) whose subject logs in with SASL EXTERNAL (REQ-16)." };
-        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, ownerKind, passwordStdin, certificate, data };
+        var command = new Command("add", "Create a mailbox with its default folders. A password is generated and printed once unless --password-stdin is given.") { address, kind, name, owner, ownerKind, passwordStdin, certificate, data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             if (!MailAddress.TryParse(parse.GetValue(address), out var mail, out var error))
@@ -104,11 +104,11 @@ internal static class MailboxCommand
                 return 2;
             }
 
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             var domains = await storage.Store.ListDomainsAsync(ct).ConfigureAwait(false);
             if (!domains.Any(d => string.Equals(d.Name, mail.Domain, StringComparison.OrdinalIgnoreCase)))
             {
-                await Console.Error.WriteLineAsync($"error: domain {mail.Domain} is not hosted in {storage.Layout.Root}; run 'caducee init --domain {mail.Domain} --data {parse.GetValue(data)}' first").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: domain {mail.Domain} is not hosted in {storage.Location}; run 'caducee init --domain {mail.Domain} --data {parse.GetValue(data)}' first").ConfigureAwait(false);
                 return 2;
             }
 
@@ -142,10 +142,11 @@ internal static class MailboxCommand
     private static Command List()
     {
         var data = CommonOptions.Data();
-        var command = new Command("list", "List the mailboxes with their kind and status.") { data };
+        var config = CommonOptions.StoreConfig();
+        var command = new Command("list", "List the mailboxes with their kind and status.") { data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             var mailboxes = await storage.Store.ListMailboxesAsync(ct).ConfigureAwait(false);
             Console.WriteLine($"{"ADDRESS",-48} {"KIND",-4} {"STATUS",-9} NAME");
             foreach (var m in mailboxes)
@@ -162,8 +163,9 @@ internal static class MailboxCommand
     private static Command Remove()
     {
         var data = CommonOptions.Data();
+        var config = CommonOptions.StoreConfig();
         var address = new Argument<string>("address") { Description = "The mailbox to close." };
-        var command = new Command("remove", "Close a mailbox: it stops receiving mail and logging in; its messages are kept for the retention period.") { address, data };
+        var command = new Command("remove", "Close a mailbox: it stops receiving mail and logging in; its messages are kept for the retention period.") { address, data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             if (!MailAddress.TryParse(parse.GetValue(address), out var mail, out var error))
@@ -172,10 +174,10 @@ internal static class MailboxCommand
                 return 2;
             }
 
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             if (!await storage.Store.SetMailboxStatusAsync(mail, MailboxStatus.Closed, ct).ConfigureAwait(false))
             {
-                await Console.Error.WriteLineAsync($"error: no mailbox {mail} in {storage.Layout.Root}; see 'caducee mailbox list'").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: no mailbox {mail} in {storage.Location}; see 'caducee mailbox list'").ConfigureAwait(false);
                 return 1;
             }
 

@@ -2,7 +2,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Caducee.Core.Model;
-using Caducee.Hosting;
 
 namespace Caducee.Host.Commands;
 
@@ -21,14 +20,15 @@ internal static class StoreCommand
     private static Command Migrate()
     {
         var data = CommonOptions.Data();
-        var command = new Command("migrate", "Create the database or upgrade its schema to this program's version (also done at every start), and print the schema version.") { data };
+        var config = CommonOptions.StoreConfig();
+        var command = new Command("migrate", "Create the database or upgrade its schema to this program's version (also done at every start), and print the schema version.") { data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             var version = await storage.Store.GetSchemaVersionAsync(ct).ConfigureAwait(false);
             Console.WriteLine(storage.SchemaVersionBefore == version
-                ? $"Schema version {version} (up to date) in {storage.Layout.Database}."
-                : $"Schema version {version} (upgraded from {storage.SchemaVersionBefore}) in {storage.Layout.Database}.");
+                ? $"Schema version {version} (up to date) in {storage.Location}."
+                : $"Schema version {version} (upgraded from {storage.SchemaVersionBefore}) in {storage.Location}.");
             return 0;
         }));
         return command;
@@ -37,19 +37,20 @@ internal static class StoreCommand
     private static Command Domain()
     {
         var data = CommonOptions.Data();
+        var config = CommonOptions.StoreConfig();
         var domain = new Argument<string>("domain") { Description = "A hosted domain, e.g. hopital-nord.mssante.fr." };
         var retention = new Option<string?>("--retention-days") { Description = "Expunge messages older than N days (REQ-42); \"none\" keeps them forever." };
         var storageQuota = new Option<string?>("--quota-storage") { Description = "Default storage quota of the domain's mailboxes in bytes; \"none\" for no limit." };
         var messageQuota = new Option<string?>("--quota-messages") { Description = "Default message-count quota of the domain's mailboxes; \"none\" for no limit." };
-        var command = new Command("domain", "Show a domain's retention and default quotas, or change them with the options.") { domain, retention, storageQuota, messageQuota, data };
+        var command = new Command("domain", "Show a domain's retention and default quotas, or change them with the options.") { domain, retention, storageQuota, messageQuota, data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             var name = parse.GetValue(domain)!;
             var info = await storage.Store.GetDomainAsync(name, ct).ConfigureAwait(false);
             if (info is null)
             {
-                await Console.Error.WriteLineAsync($"error: domain {name} is not hosted in {storage.Layout.Root}; see 'caducee init --domain {name}'").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: domain {name} is not hosted in {storage.Location}; see 'caducee init --domain {name}'").ConfigureAwait(false);
                 return 1;
             }
 
@@ -89,11 +90,12 @@ internal static class StoreCommand
     private static Command RotateKey()
     {
         var data = CommonOptions.Data();
+        var config = CommonOptions.StoreConfig();
         var domain = new Option<string>("--domain") { Description = "The domain whose data key is replaced.", Required = true };
-        var command = new Command("rotate-key", "Give a domain a new random data key for new messages; existing content stays readable with the old key (docs/keys.md).") { domain, data };
+        var command = new Command("rotate-key", "Give a domain a new random data key for new messages; existing content stays readable with the old key (docs/keys.md).") { domain, data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             var id = await storage.Store.RotateDomainKeyAsync(parse.GetValue(domain)!, ct).ConfigureAwait(false);
             Console.WriteLine($"Domain {parse.GetValue(domain)!.ToLowerInvariant()} now encrypts new content with data key {id}; older keys are kept for existing content.");
             return 0;
@@ -104,10 +106,11 @@ internal static class StoreCommand
     private static Command RotateMasterKey()
     {
         var data = CommonOptions.Data();
-        var command = new Command("rotate-master-key", "Replace the master key file: every data key is re-wrapped under a new random master key; no content is rewritten (docs/keys.md). Stop the node first, and back up the new key.") { data };
+        var config = CommonOptions.StoreConfig();
+        var command = new Command("rotate-master-key", "Replace the master key file: every data key is re-wrapped under a new random master key; no content is rewritten (docs/keys.md). Stop the node first, and back up the new key.") { data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             await storage.RotateMasterKeyAsync(ct).ConfigureAwait(false);
             Console.WriteLine($"Master key replaced in {storage.Layout.MasterKey}; the data keys are re-wrapped under it. Back it up: without it nothing can be decrypted.");
             return 0;
@@ -118,8 +121,9 @@ internal static class StoreCommand
     private static Command Collect()
     {
         var data = CommonOptions.Data();
+        var config = CommonOptions.StoreConfig();
         var grace = new Option<double>("--grace-hours") { Description = "Only blob files untouched for this long are candidates (protects deliveries in flight).", DefaultValueFactory = _ => 1 };
-        var command = new Command("collect", "Apply the domains' retention (expunge old messages), then delete message files no message or queue entry references (docs/adr/0006-message-store.md).") { grace, data };
+        var command = new Command("collect", "Apply the domains' retention (expunge old messages), then delete message files no message or queue entry references (docs/adr/0006-message-store.md).") { grace, data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
             var hours = parse.GetValue(grace);
@@ -129,7 +133,7 @@ internal static class StoreCommand
                 return 2;
             }
 
-            await using var storage = await NodeStorage.OpenAsync(parse.GetValue(data)!, ct).ConfigureAwait(false);
+            await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);
             var retention = await storage.Store.ApplyRetentionAsync(DateTimeOffset.UtcNow, ct).ConfigureAwait(false);
             var blobs = await storage.Store.CollectBlobsAsync(TimeSpan.FromHours(hours), ct).ConfigureAwait(false);
             Console.WriteLine($"Retention: {retention.Total} message(s) expunged. Blobs: {blobs.Examined} examined, {blobs.Deleted} deleted, {blobs.Restored} kept after a re-check, {blobs.TemporaryFilesDeleted} temporary file(s) removed.");

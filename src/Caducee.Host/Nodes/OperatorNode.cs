@@ -78,7 +78,7 @@ public sealed partial class OperatorNode : IAsyncDisposable
 
     public static async Task<OperatorNode> StartAsync(OperatorSettings settings, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var storage = await NodeStorage.OpenAsync(settings.DataDir, cancellationToken).ConfigureAwait(false);
+        var storage = await NodeStorage.OpenAsync(settings.DataDir, cancellationToken, store: settings.Store ?? StoreSettings.Default).ConfigureAwait(false);
         await storage.Store.AddDomainAsync(settings.Domain, cancellationToken).ConfigureAwait(false);
         var clock = TimeProvider.System;
         var trust = CertificateTrust.FromPemFile(settings.Tls.TrustBundle);

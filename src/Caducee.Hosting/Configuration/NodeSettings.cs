@@ -143,6 +143,32 @@ public sealed record RoutingSettings(DnsMode Dns, IReadOnlyList<IPEndPoint> Serv
     public static readonly RoutingSettings StaticOnly = new(DnsMode.Off, [], 25, null, null, true);
 }
 
+/// <summary>Which database holds a node's message store metadata.</summary>
+public enum StoreProvider
+{
+    /// <summary>One SQLite file in the data folder (the default: one node).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database, shared by every node of an operator.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// The message store (<c>Store:*</c>, docs/store.md): <c>Store:Provider</c> (<c>sqlite</c> by default, or
+/// <c>postgres</c>), <c>Store:ConnectionString</c> (PostgreSQL only; also from the environment variable
+/// <c>CADUCEE__Store__ConnectionString</c>), <c>Store:BlobPath</c> (the encrypted message files; default
+/// DIR/blobs; with several nodes, one folder they all share) and <c>Store:BlobFlush</c> (<c>group</c>, the
+/// default: message files written at the same time share one <c>syncfs</c>; <c>file</c>: each is fsynced on
+/// its own, for a file system other programs write to a lot).
+/// </summary>
+public sealed record StoreSettings(StoreProvider Provider, string? ConnectionString = null, string? BlobPath = null, bool GroupFlush = true)
+{
+    public static readonly StoreSettings Default = new(StoreProvider.Sqlite);
+
+    /// <summary>Never prints the connection string (it may hold a password).</summary>
+    public override string ToString() => $"{Provider}{(BlobPath is null ? string.Empty : ", blobs in " + BlobPath)}";
+}
+
 /// <summary>An operator node's settings, validated; <paramref name="Publication"/> is null when publishing is off.</summary>
 public sealed record OperatorSettings(
     string Name,
@@ -162,7 +188,8 @@ public sealed record OperatorSettings(
     SmtpInboundSettings? Inbound = null,
     QueueSettings? Queue = null,
     RoutingSettings? Routing = null,
-    ImapSettings? Imap = null);
+    ImapSettings? Imap = null,
+    StoreSettings? Store = null);
 
 /// <summary>An authority node's settings, validated; <paramref name="DirectoryDatabase"/> (optional) is the Annuaire Santé SQLite file served at /fhir.</summary>
 public sealed record AuthoritySettings(string DataDir, IPEndPoint Https, TlsFiles Tls, string WhitelistFile, string CaBundle, IReadOnlyDictionary<string, string> CrlFiles, string? DirectoryDatabase = null, TestPscSettings? Psc = null);
@@ -209,6 +236,7 @@ public static class NodeSettings
 
         // The SMTP inbound keys first: a bad cipher suite is reported whatever else is missing.
         var inbound = Inbound(c);
+        var store = Store(c, baseDir);
         var routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
         foreach (var child in c.GetSection("Routes").GetChildren())
         {
@@ -247,7 +275,8 @@ public static class NodeSettings
             Inbound: inbound,
             Queue: Queue(c),
             Routing: Routing(c),
-            Imap: Imap(c));
+            Imap: Imap(c),
+            Store: store);
     }
 
     /// <summary>The <c>Queue:*</c> keys (besides <c>Queue:RetryDelay</c>).</summary>
@@ -358,6 +387,43 @@ public static class NodeSettings
         return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
             ? n
             : throw new ConfigurationException(key, $"'{value}' is not allowed", expected);
+    }
+
+    /// <summary>The <c>Store:*</c> keys, checked without connecting (a database that cannot be reached is reported at start).</summary>
+    public static StoreSettings Store(IConfiguration c, string baseDir)
+    {
+        var provider = Enum(c, "Store:Provider", StoreProvider.Sqlite);
+        var connectionString = c["Store:ConnectionString"];
+        var blobPath = string.IsNullOrWhiteSpace(c["Store:BlobPath"]) ? null : ResolvePath(baseDir, c["Store:BlobPath"]!.Trim());
+        var flush = c["Store:BlobFlush"]?.Trim().ToLowerInvariant();
+        var groupFlush = flush switch
+        {
+            null or "" or "group" => true,
+            "file" => false,
+            _ => throw new ConfigurationException("Store:BlobFlush", $"'{c["Store:BlobFlush"]}' is not allowed", "group (message files written together share one flush; the default) or file (each file flushed on its own)"),
+        };
+        if (provider == StoreProvider.Sqlite)
+        {
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new ConfigurationException("Store:ConnectionString", "set while Store:Provider is sqlite (the SQLite file is always DIR/caducee.db)", "Store:Provider set to postgres with it, or no Store:ConnectionString");
+            }
+
+            return new StoreSettings(provider, null, blobPath, groupFlush);
+        }
+
+        const string Example = "an Npgsql connection string, e.g. \"Host=db.example;Database=caducee;Username=caducee;Password=…\" (or the environment variable CADUCEE__Store__ConnectionString, which keeps the password out of the file)";
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ConfigurationException("Store:ConnectionString", "missing while Store:Provider is postgres", Example);
+        }
+
+        if (!Caducee.Storage.Postgres.PostgresDialect.TryValidate(connectionString, out var error))
+        {
+            throw new ConfigurationException("Store:ConnectionString", error, Example);
+        }
+
+        return new StoreSettings(provider, connectionString.Trim(), blobPath, groupFlush);
     }
 
     /// <summary>

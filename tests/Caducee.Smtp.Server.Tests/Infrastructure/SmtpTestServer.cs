@@ -7,6 +7,7 @@ using Caducee.Core.Model;
 using Caducee.Core.Policy;
 using Caducee.Core.Ports;
 using Caducee.Hosting;
+using Caducee.Hosting.Configuration;
 using Caducee.MsSante.Trust;
 using Caducee.MsSante.Whitelist;
 using Caducee.Primitives;
@@ -74,15 +75,19 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>A sender at the peer operator (MX tests).</summary>
     public static string PeerSender => "jean.dupont@" + TestPki.PeerDomain;
 
-    /// <summary>Starts the three listeners. <paramref name="configure"/> adjusts the options shared by all of them.</summary>
+    /// <summary>
+    /// Starts the three listeners. <paramref name="configure"/> adjusts the options shared by all of them;
+    /// <paramref name="store"/> chooses the message store (default: SQLite in the node's folder).
+    /// </summary>
     public static async Task<SmtpTestServer> StartAsync(
         Func<SmtpServerOptions, SmtpServerOptions>? configure = null,
         IEnumerable<ISmtpPolicy>? extraHooks = null,
-        DestinationSizeLimits? limits = null)
+        DestinationSizeLimits? limits = null,
+        StoreSettings? store = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("caducee-smtp-");
         var pki = new TestPki(directory.FullName);
-        var storage = await NodeStorage.OpenAsync(Path.Combine(directory.FullName, "node"), CancellationToken.None);
+        var storage = await NodeStorage.OpenAsync(Path.Combine(directory.FullName, "node"), CancellationToken.None, store: store ?? StoreSettings.Default);
         var logs = new CapturingLogs();
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         var server = new SmtpTestServer(directory, pki, storage, logs, loggerFactory);
