@@ -85,7 +85,7 @@ public sealed class StoreConfigurationTests : IDisposable
 
             var migrate = await RunAsync(["store", "migrate", "--data", data], env);
             Assert.True(migrate.ExitCode == 0, migrate.Stderr);
-            Assert.Contains($"Schema version 2 (up to date) in PostgreSQL database {database}", migrate.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"Schema version 3 (up to date) in PostgreSQL database {database}", migrate.Stdout, StringComparison.Ordinal);
             var add = await RunAsync(["mailbox", "add", "accueil@clinique.mssante.test", "--kind", "ORG", "--owner", "312345678900018", "--data", data], env);
             Assert.True(add.ExitCode == 0, add.Stderr);
 

@@ -52,11 +52,11 @@ public sealed class PostgresMailStoreTests : MailStoreContract
     {
         // One version number means one schema on both backends: a step added to one needs its twin.
         Assert.Equal(new SqliteDialect(Path.Combine(Dir.FullName, "x.db")).Migrations.Count, Store.LatestSchemaVersion);
-        Assert.Equal(2, await Store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(Store.LatestSchemaVersion, await Store.GetSchemaVersionAsync(Ct));
         var box = await NewBoxAsync("a");
         await Store.MigrateAsync(Ct);
         await ReopenAsync();
-        Assert.Equal(2, await Store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(Store.LatestSchemaVersion, await Store.GetSchemaVersionAsync(Ct));
         Assert.Equal(box.Id, (await Store.FindMailboxAsync(box.Address, Ct))!.Id);
     }
 
