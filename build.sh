@@ -36,6 +36,8 @@ deps() {
   apt_install clamav-daemon openssl
   # dnsmasq-base: a real DNS server (no service started) for the MX routing tests of the queue (issue 5 point 5).
   apt_install dnsmasq-base
+  # isync (mbsync), offlineimap, mutt: real IMAP clients of the IMAP client suite (issue 6 point 4; curl is above).
+  apt_install isync offlineimap mutt
   # postfix: another operator's MTA in the interop tests and the SMTP benchmark (issue 5 points 7, 8); the tests run
   # private instances, so the package is installed unconfigured and no system MTA is started.
   if ! dpkg -s postfix >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
