@@ -5,6 +5,8 @@
 # ./build.sh deps   — only installs the test dependencies.
 # ./build.sh bench smtp [--duration S] [--connections N] [--rate R] [--target caducee|postfix|both]
 #                   — the SMTP benchmark (issue 5 point 8): Caducée's MX against a private Postfix, Release builds.
+# ./build.sh bench imap [--only select,fetch,idle,mbsync] [--select-messages N] [--messages N] [--idle N] [--iterations N]
+#                   — the IMAP benchmarks (issue 6 point 6): SELECT, FETCH, 5,000 IDLE, mbsync against a private Dovecot.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -36,6 +38,10 @@ deps() {
   apt_install clamav-daemon openssl
   # dnsmasq-base: a real DNS server (no service started) for the MX routing tests of the queue (issue 5 point 5).
   apt_install dnsmasq-base
+  # isync (mbsync), offlineimap, mutt: real IMAP clients of the IMAP client suite (issue 6 point 4; curl is above).
+  apt_install isync offlineimap mutt
+  # dovecot-imapd: the private Dovecot the IMAP benchmark compares mbsync syncs with (issue 6 point 6; no service used).
+  apt_install dovecot-imapd
   # postfix: another operator's MTA in the interop tests and the SMTP benchmark (issue 5 points 7, 8); the tests run
   # private instances, so the package is installed unconfigured and no system MTA is started.
   if ! dpkg -s postfix >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
@@ -83,7 +89,14 @@ bench() {
       dotnet build bench/Caducee.Smtp.Benchmarks/Caducee.Smtp.Benchmarks.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
       dotnet artifacts/bin/Caducee.Smtp.Benchmarks/release/Caducee.Smtp.Benchmarks.dll "$@"
       ;;
-    *) echo "usage: ./build.sh bench smtp [options]" >&2; exit 2 ;;
+    imap)
+      dotnet build src/Caducee.Host/Caducee.Host.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+      dotnet build bench/Caducee.Imap.Benchmarks/Caducee.Imap.Benchmarks.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+      # 5,000 connections: both the load generator and the node it starts need the descriptors.
+      ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+      dotnet artifacts/bin/Caducee.Imap.Benchmarks/release/Caducee.Imap.Benchmarks.dll "$@"
+      ;;
+    *) echo "usage: ./build.sh bench smtp|imap [options]" >&2; exit 2 ;;
   esac
 }
 
@@ -92,5 +105,5 @@ case "${1:-test}" in
   bench) shift; deps; bench "$@" ;;
   build) deps; build ;;
   test) deps; run_tests ;;
-  *) echo "usage: ./build.sh [test|build|deps|bench smtp]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [test|build|deps|bench smtp|imap]" >&2; exit 2 ;;
 esac

@@ -7,8 +7,8 @@ namespace Caducee.Imap.Server;
 
 /// <summary>
 /// The CAPABILITY list (RFC 9051 §6.1.1, §7.2.2), which depends on TLS and login: before TLS only what is
-/// needed to start it (REQ-12: LOGINDISABLED); before login the SASL mechanisms the operator allows; after
-/// login everything the server implements.
+/// needed to start it (REQ-12: LOGINDISABLED); before login the SASL mechanisms the operator allows (EXTERNAL
+/// only with a client certificate); after login everything the server implements.
 /// </summary>
 internal static class Capabilities
 {
@@ -42,7 +42,12 @@ internal static class Capabilities
             }
 
             list.Add("SASL-IR");
-            list.AddRange(auth.Mechanisms(AuthProtocol.Imap).Select(m => "AUTH=" + m));
+            // EXTERNAL only when the handshake carried a client certificate (as Cyrus does): clients such as
+            // mbsync pick EXTERNAL whenever it is offered and do not fall back when it fails (issue 6 point 4).
+            var external = session.Tls?.PeerCertificate is not null;
+            list.AddRange(auth.Mechanisms(AuthProtocol.Imap)
+                .Where(m => external || m != SaslMechanismNames.External)
+                .Select(m => "AUTH=" + m));
             return list;
         }
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Caducee.EndToEnd.Tests.Infrastructure;
+using Caducee.Host.Demo;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Caducee.EndToEnd.Tests;
@@ -68,8 +69,10 @@ public sealed class AuthEndToEndTests(AuthFixture fixture) : IClassFixture<AuthF
         var caps = r.GetProperty("imap_capabilities").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("AUTH=XOAUTH2", caps);
         Assert.Contains("AUTH=OAUTHBEARER", caps);
-        Assert.Contains("AUTH=EXTERNAL", caps);
+        Assert.DoesNotContain("AUTH=EXTERNAL", caps);
         Assert.Contains("SASL-IR", caps);
+        // After a handshake with a client certificate, EXTERNAL is offered too.
+        Assert.Contains("AUTH=EXTERNAL", r.GetProperty("imap_capabilities_with_certificate").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Theory]
@@ -279,11 +282,45 @@ public sealed class AuthEndToEndTests(AuthFixture fixture) : IClassFixture<AuthF
         await using var imap = await ImapOverTlsAsync(AuthFixture.Endpoint(fixture.NoPassword, "imap"));
         await imap.WriteLineAsync("c CAPABILITY");
         var caps = (await imap.ReadUntilTaggedAsync("c"))[0];
-        Assert.Equal("* CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ ID ENABLE LOGINDISABLED SASL-IR AUTH=EXTERNAL AUTH=XOAUTH2 AUTH=OAUTHBEARER", caps);
+        // No client certificate in this handshake: EXTERNAL is not offered (see the test below).
+        Assert.Equal("* CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ ID ENABLE LOGINDISABLED SASL-IR AUTH=XOAUTH2 AUTH=OAUTHBEARER", caps);
         await imap.WriteLineAsync($"l LOGIN \"{org}\" \"{AuthFixture.PasswordOf(org)}\"");
         Assert.StartsWith("l NO [CANNOT] LOGIN is disabled", (await imap.ReadUntilTaggedAsync("l"))[^1], StringComparison.Ordinal);
         await imap.WriteLineAsync("p AUTHENTICATE PLAIN " + B64($"\0{org}\0{AuthFixture.PasswordOf(org)}"));
         Assert.StartsWith("p NO [CANNOT] Unsupported mechanism PLAIN", (await imap.ReadUntilTaggedAsync("p"))[^1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 6 point 4 (regression): mbsync picks AUTHENTICATE EXTERNAL whenever it is offered and gives up when it
+    /// fails, so IMAP offers EXTERNAL only after a handshake that carried a client certificate.
+    /// </summary>
+    [Fact]
+    public async Task Imap_offers_EXTERNAL_only_after_a_handshake_with_a_client_certificate()
+    {
+        static async Task<string> CapabilitiesAsync(LineClient imap)
+        {
+            await imap.WriteLineAsync("c CAPABILITY");
+            var lines = await imap.ReadUntilTaggedAsync("c");
+            Assert.StartsWith("c OK", lines[^1], StringComparison.Ordinal);
+            return lines[0];
+        }
+
+        var doctor = Demo.Hospital.Mailboxes[0];
+        await using (var anonymous = await ImapOverTlsAsync(Demo.Hospital.Imap))
+        {
+            var caps = await CapabilitiesAsync(anonymous);
+            Assert.Contains(" AUTH=PLAIN", caps, StringComparison.Ordinal);
+            Assert.DoesNotContain("AUTH=EXTERNAL", caps, StringComparison.Ordinal);
+            // Still answered (not an unknown mechanism), with the reason.
+            await anonymous.WriteLineAsync("e AUTHENTICATE EXTERNAL =");
+            Assert.StartsWith("e NO [AUTHENTICATIONFAILED] No client certificate", (await anonymous.ReadUntilTaggedAsync("e"))[^1], StringComparison.Ordinal);
+        }
+
+        using var certificate = DemoFixture.Load(new DemoCertJson(doctor.Cert!, doctor.Key!));
+        await using var withCertificate = await ImapOverTlsAsync(Demo.Hospital.Imap, certificate);
+        Assert.Contains(" AUTH=EXTERNAL", await CapabilitiesAsync(withCertificate), StringComparison.Ordinal);
+        await withCertificate.WriteLineAsync("e AUTHENTICATE EXTERNAL =");
+        Assert.StartsWith("e OK", (await withCertificate.ReadUntilTaggedAsync("e"))[^1], StringComparison.Ordinal);
     }
 
     [Fact]

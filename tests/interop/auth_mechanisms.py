@@ -101,7 +101,8 @@ def main():
         m = imaplib.IMAP4(i_host, int(i_port), timeout=30)
         try:
             m.starttls(ssl_context=context(demo["ca"], cert, key))
-            results.setdefault("imap_capabilities", list(m.capabilities))
+            # EXTERNAL is offered only when the handshake carried a client certificate.
+            results.setdefault("imap_capabilities_with_certificate" if cert else "imap_capabilities", list(m.capabilities))
             if mechanism == "LOGIN":
                 m.login(per["address"], per["password"])
             else:
