@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
 using Caducee.Hosting;
+using Caducee.Hosting.Configuration;
 using Caducee.Primitives;
 using Microsoft.Extensions.Logging;
 
@@ -58,12 +59,30 @@ public sealed class ImapTestServer : IAsyncDisposable
 
     public string SpoolDirectory => Path.Combine(Directory.FullName, "spool");
 
-    public static async Task<ImapTestServer> StartAsync(Func<ImapServerOptions, ImapServerOptions>? configure = null)
+    /// <summary>
+    /// Starts a node. <paramref name="store"/>: its metadata store (default SQLite in the node's folder).
+    /// <paramref name="peerOf"/>: another node of the same PostgreSQL database, as a second machine of one
+    /// operator is set up (docs/store.md): the same master key copied into its folder, the blob folder of the
+    /// first node as its <c>Store:BlobPath</c>, the domain already there.
+    /// </summary>
+    public static async Task<ImapTestServer> StartAsync(Func<ImapServerOptions, ImapServerOptions>? configure = null, StoreSettings? store = null, ImapTestServer? peerOf = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("caducee-imap-");
         var pki = new TestPki();
-        var storage = await NodeStorage.OpenAsync(Path.Combine(directory.FullName, "node"), CancellationToken.None);
-        await storage.Store.AddDomainAsync(TestPki.Domain, CancellationToken.None);
+        var nodeDirectory = Path.Combine(directory.FullName, "node");
+        if (peerOf is not null)
+        {
+            var layout = new DataLayout(nodeDirectory);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(layout.MasterKey)!);
+            File.Copy(peerOf.Storage.Layout.MasterKey, layout.MasterKey);
+            store = (store ?? peerOf.Storage.Settings) with { BlobPath = peerOf.Storage.Settings.BlobPath ?? peerOf.Storage.Layout.Blobs };
+        }
+
+        var storage = await NodeStorage.OpenAsync(nodeDirectory, CancellationToken.None, store: store);
+        if (peerOf is null)
+        {
+            await storage.Store.AddDomainAsync(TestPki.Domain, CancellationToken.None);
+        }
         var logs = new CapturingLogs();
         var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         var options = new ImapServerOptions
