@@ -171,28 +171,70 @@ internal static class StoreBench
         return folder.Id;
     }
 
+    /// <summary>
+    /// The state of the large folder three ways: read whole (the node's folder-state cache emptied before each
+    /// load: a node's first SELECT of the folder), unchanged since the last load (served from the cache), and
+    /// after 10 messages' flags changed (merged from the changed rows). The target is taken on the first.
+    /// </summary>
+    private static bool s_vacuumed;
+
     private static async Task FolderStateAsync(BenchStore bench, long folderId, int count)
     {
-        for (var i = 0; i < 3; i++)
+        var random = new Random(3);
+        var modes = new (string Name, Func<Task>? Before, bool Cold)[]
         {
-            await bench.Store.LoadFolderStateAsync(folderId, CancellationToken.None); // warm-up (caches, JIT)
-        }
-
-        var times = new List<double>();
-        for (var i = 0; i < 20; i++)
+            ("read whole", () => { bench.Store.FolderStates.Clear(); return Task.CompletedTask; }, true),
+            ("unchanged since the last load", null, false),
+            ("after 10 flag changes", () => bench.Store.StoreFlagsAsync(folderId, [.. Enumerable.Range(0, 10).Select(_ => (long)random.Next(1, count + 1))], FlagChange.Add(MessageFlags.Seen), null, CancellationToken.None), false),
+        };
+        if (bench.ConnectionString is not null)
         {
-            var watch = Stopwatch.StartNew();
-            var state = await bench.Store.LoadFolderStateAsync(folderId, CancellationToken.None);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-            if (state.Messages.Length != count)
+            // The folder was just filled: autovacuum has not yet set the visibility map, so every row is
+            // checked on its heap page. In service autovacuum runs within a minute of such a load.
+            modes = [.. modes, ("read whole, after VACUUM", async () =>
             {
-                throw new InvalidOperationException($"the folder holds {state.Messages.Length} messages");
-            }
+                bench.Store.FolderStates.Clear();
+                if (!s_vacuumed)
+                {
+                    await using var connection = new Npgsql.NpgsqlConnection(bench.ConnectionString);
+                    await connection.OpenAsync();
+                    await using var vacuum = new Npgsql.NpgsqlCommand("VACUUM (ANALYZE) messages;", connection);
+                    await vacuum.ExecuteNonQueryAsync();
+                    s_vacuumed = true;
+                }
+            }, true)];
         }
 
-        times.Sort();
-        Console.WriteLine($"[{bench.Backend}] folder state, {count:N0} messages: median {Percentile(times, 0.5):F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms (20 loads); load {Load()}");
-        s_summary.Add(($"folder state, {count:N0} messages", bench.Backend, $"{Percentile(times, 0.5):F1} ms median", "≤ 50 ms", Percentile(times, 0.5) <= 50));
+        foreach (var (name, before, cold) in modes)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 23; i++)
+            {
+                if (before is not null)
+                {
+                    await before();
+                }
+
+                var watch = Stopwatch.StartNew();
+                var state = await bench.Store.LoadFolderStateAsync(folderId, CancellationToken.None);
+                var ms = watch.Elapsed.TotalMilliseconds;
+                if (state.Messages.Length != count)
+                {
+                    throw new InvalidOperationException($"the folder holds {state.Messages.Length} messages");
+                }
+
+                if (i >= 3)
+                {
+                    times.Add(ms); // the first three are warm-up (JIT, page cache)
+                }
+            }
+
+            times.Sort();
+            Console.WriteLine($"[{bench.Backend}] folder state, {count:N0} messages, {name}: median {Percentile(times, 0.5):F1} ms, min {times[0]:F1} ms, max {times[^1]:F1} ms (20 loads); load {Load()}");
+            s_summary.Add(($"folder state, {count:N0} messages, {name}", bench.Backend, $"{Percentile(times, 0.5):F1} ms median", cold ? "≤ 50 ms" : "—", !cold || Percentile(times, 0.5) <= 50));
+        }
+
+        Console.WriteLine($"[{bench.Backend}] folder-state cache: {bench.Store.FolderStates.Hits} hits, {bench.Store.FolderStates.Merges} merges, {bench.Store.FolderStates.Misses} whole reads");
     }
 
     private static async Task FlagsAsync(BenchStore bench, long folderId)
@@ -364,6 +406,9 @@ internal static class StoreBench
 
         public FileBlobStore Blobs { get; private init; } = null!;
 
+        /// <summary>PostgreSQL: the benchmark's database (to VACUUM it as autovacuum would).</summary>
+        public string? ConnectionString { get; private init; }
+
         /// <summary>Makes this run's mailbox names unique (an existing database given with --connection keeps older ones).</summary>
         public string Tag { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
 
@@ -391,7 +436,7 @@ internal static class StoreBench
 
             await store.MigrateAsync(CancellationToken.None);
             await store.AddDomainAsync(Domain, CancellationToken.None);
-            return new BenchStore(backend, store, server, database) { Blobs = blobs };
+            return new BenchStore(backend, store, server, database) { Blobs = blobs, ConnectionString = backend == "postgres" ? connection : null };
         }
 
         public async ValueTask DisposeAsync()

@@ -26,18 +26,52 @@ public partial class SqlMailStore
         {
             var folder = await FolderByIdAsync(s, folderId, cancellationToken).ConfigureAwait(false) ?? throw NotFound($"no folder {folderId}");
             var keywords = await KeywordsAsync(s, folderId, cancellationToken).ConfigureAwait(false);
-            var messages = new List<MessageState>(folder.MessageCount);
-            await using (var cmd = s.Command("SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = @f ORDER BY uid;", ("@f", folderId)))
-            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            return new FolderState(folder, keywords, await FolderMessagesAsync(s, folder, cancellationToken).ConfigureAwait(false));
+        }, cancellationToken, snapshot: true);
+
+    /// <summary>
+    /// The messages of <paramref name="folder"/> as of this snapshot: from the node's cache when the folder has
+    /// not changed since, merged with the rows changed and the UIDs expunged since the cached MODSEQ when it
+    /// has, read whole otherwise (docs/store.md, "Folder states").
+    /// </summary>
+    private async Task<MessageState[]> FolderMessagesAsync(SqlSession s, FolderInfo folder, CancellationToken cancellationToken)
+    {
+        var cached = FolderStates.Find(folder.Id, folder.UidValidity);
+        if (cached is not null && cached.ModSeq == folder.HighestModSeq && cached.Messages.Length == folder.MessageCount)
+        {
+            FolderStates.Count(hit: true, merged: false);
+            return cached.Messages;
+        }
+
+        if (cached is not null && cached.ModSeq < folder.HighestModSeq)
+        {
+            var changed = new List<MessageState>();
+            await using (var cmd = s.Command("SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = @f AND modseq > @m ORDER BY uid;", ("@f", folder.Id), ("@m", cached.ModSeq)))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    messages.Add(new MessageState(reader.GetInt64(0), reader.GetInt64(1), (MessageFlags)reader.GetInt64(2), reader.GetInt64(3)));
-                }
+                await _dialect.ReadMessageStatesAsync(cmd, changed, cancellationToken).ConfigureAwait(false);
             }
 
-            return new FolderState(folder, keywords, [.. messages]);
-        }, cancellationToken, snapshot: true);
+            var expunged = await s.QueryAsync("SELECT uid FROM expunged WHERE folder_id = @f AND modseq > @m;", r => r.GetInt64(0), cancellationToken, ("@f", folder.Id), ("@m", cached.ModSeq)).ConfigureAwait(false);
+            var merged = FolderStateCache.Merge(cached.Messages, changed, expunged);
+            if (merged.Length == folder.MessageCount)
+            {
+                FolderStates.Count(hit: false, merged: true);
+                FolderStates.Put(folder.Id, folder.UidValidity, folder.HighestModSeq, merged);
+                return merged;
+            }
+        }
+
+        var messages = new List<MessageState>(folder.MessageCount);
+        await using (var cmd = s.Command("SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = @f ORDER BY uid;", ("@f", folder.Id)))
+        {
+            await _dialect.ReadMessageStatesAsync(cmd, messages, cancellationToken).ConfigureAwait(false);
+        }
+
+        MessageState[] all = [.. messages];
+        FolderStates.Count(hit: false, merged: false);
+        FolderStates.Put(folder.Id, folder.UidValidity, folder.HighestModSeq, all);
+        return all;
+    }
 
     public Task<IReadOnlyList<MessageSummary>> ListMessagesAsync(long folderId, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<MessageSummary>>(async s =>

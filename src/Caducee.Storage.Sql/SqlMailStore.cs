@@ -36,6 +36,12 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
         keys.Reload = _reload;
     }
 
+    /// <summary>
+    /// The states of the large folders this node read last (<see cref="FolderStateCache"/>): by default up to
+    /// 2,000,000 messages (about 64 MB); a store built with a budget of 0 reads every state whole.
+    /// </summary>
+    public FolderStateCache FolderStates { get; init; } = new(2_000_000);
+
     /// <summary>The blob store this store writes message bytes to.</summary>
     public IBlobStore Blobs => _blobs;
 

@@ -2,7 +2,9 @@
 using System.Data.Common;
 using Caducee.Primitives;
 using Caducee.Storage.Sql;
+using Caducee.Core.Model;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Caducee.Storage.Sqlite;
 
@@ -104,6 +106,51 @@ public sealed class SqliteDialect : SqlDialect
             19 => new MailException(MailError.NotPossible, "refused by a database rule: " + ex.Message, ex),
             _ => new MailException(MailError.Temporary, $"database error {ex.SqliteErrorCode}", ex),
         };
+    }
+
+    /// <summary>
+    /// Steps the statement through SQLite's own API on the command's connection (inside its transaction):
+    /// per row, one step and four integer reads, without the data reader's bookkeeping.
+    /// </summary>
+    public override Task ReadMessageStatesAsync(DbCommand command, List<MessageState> into, CancellationToken cancellationToken)
+    {
+        var db = ((SqliteConnection)command.Connection!).Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, command.CommandText, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            throw Translate(new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc));
+        }
+
+        using (statement)
+        {
+            foreach (DbParameter parameter in command.Parameters)
+            {
+                var index = raw.sqlite3_bind_parameter_index(statement, parameter.ParameterName);
+                if (index == 0 || parameter.Value is not long value)
+                {
+                    throw new ArgumentException($"parameter {parameter.ParameterName} is not an integer of the statement", nameof(command));
+                }
+
+                raw.sqlite3_bind_int64(statement, index, value);
+            }
+
+            var rows = 0;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                into.Add(new MessageState(raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1), (MessageFlags)raw.sqlite3_column_int64(statement, 2), raw.sqlite3_column_int64(statement, 3)));
+                if ((++rows & 0xFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                throw Translate(new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc));
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public override void ClearPool()

@@ -307,6 +307,27 @@ public sealed class PostgresMultiNodeTests : IAsyncLifetime
         return new NodeHandle(store, blobs);
     }
 
+    [Fact]
+    public async Task A_folder_state_cached_by_one_node_follows_the_changes_made_through_the_other_issue6_point3()
+    {
+        var box = await NewBoxAsync(A, "volumineux", MailboxKind.Org);
+        var inbox = (await A.GetFolderAsync(box.Id, "INBOX", Ct))!;
+        var count = Caducee.Storage.Sql.FolderStateCache.MinimumMessages + 50;
+        await A.AppendAsync(inbox.Id, [.. Enumerable.Range(1, count).Select(i => new AppendMessage(Message("m" + i)))], Ct);
+        Assert.Equal(count, (await A.LoadFolderStateAsync(inbox.Id, Ct)).Messages.Length);
+        var merges = A.FolderStates.Merges;
+
+        await B.StoreFlagsAsync(inbox.Id, [7, 8, 9], FlagChange.Add(MessageFlags.Deleted | MessageFlags.Seen, "$Relu"), null, Ct);
+        await B.ExpungeAsync(inbox.Id, [8], Ct);
+        await B.AcceptAsync(new AcceptedMessage(Message("par B"), DateTimeOffset.UtcNow, null, [box.Id], [], null, true), Ct);
+
+        var onA = await A.LoadFolderStateAsync(inbox.Id, Ct);
+        var rows = await B.ListMessagesAsync(inbox.Id, Ct);
+        Assert.Equal(rows.Select(m => (m.Uid, m.ModSeq, m.Flags, string.Join(',', m.Keywords))), onA.Messages.Select(m => (m.Uid, m.ModSeq, m.Flags, string.Join(',', onA.KeywordsOf(m)))));
+        Assert.Equal(count, onA.Messages.Length); // one expunged, one delivered
+        Assert.Equal(merges + 1, A.FolderStates.Merges);
+    }
+
     private static Task<MailboxInfo> NewBoxAsync(PostgresMailStore node, string local, MailboxKind kind, string domain = Domain) =>
         node.CreateMailboxAsync(new NewMailbox(MailAddress.Parse($"{local}@{domain}"), kind, kind == MailboxKind.Org ? PrincipalRef.Structure("312345678900018") : PrincipalRef.Professional("10100000001")), Ct);
 
