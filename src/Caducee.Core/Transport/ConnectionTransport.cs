@@ -21,8 +21,15 @@ public sealed class ConnectionTransport : IAsyncDisposable
     public ConnectionTransport(Stream stream)
     {
         _stream = stream;
-        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        Reader = PipeReader.Create(stream, IdleFriendly);
     }
+
+    /// <summary>
+    /// Zero-byte reads (as Kestrel does): the reader waits for data with an empty read before it takes a buffer,
+    /// and SslStream gives its own buffer back while nothing is pending, so a connection that waits (IMAP IDLE,
+    /// an SMTP session between messages) holds no read buffers: 5,000 idle IMAP sessions fit in far less memory.
+    /// </summary>
+    private static readonly StreamPipeReaderOptions IdleFriendly = new(leaveOpen: true, useZeroByteReads: true);
 
     /// <summary>Reads the (possibly decrypted) input. Replaced by <see cref="UpgradeToTlsAsync"/>.</summary>
     public PipeReader Reader { get; private set; }
@@ -60,7 +67,7 @@ public sealed class ConnectionTransport : IAsyncDisposable
         }
 
         _stream = ssl;
-        Reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
+        Reader = PipeReader.Create(ssl, IdleFriendly);
         var peer = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
         return (new TlsInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), peer), null);
     }
