@@ -15,7 +15,9 @@ public sealed class CliTests : IDisposable
     [InlineData(new[] { "demo" }, new[] { "--data", "--base-port" })]
     [InlineData(new[] { "serve" }, new[] { "--config", "--data" })]
     [InlineData(new[] { "init" }, new[] { "--domain", "--data" })]
-    [InlineData(new[] { "mailbox" }, new[] { "add", "list", "remove" })]
+    [InlineData(new[] { "mailbox" }, new[] { "add", "list", "show", "update", "suspend", "resume", "password", "remove" })]
+    [InlineData(new[] { "mailbox", "update" }, new[] { "--name", "--liste-rouge", "--description", "--service", "--responsible", "--rank", "--data" })]
+    [InlineData(new[] { "mailbox", "password" }, new[] { "--password-stdin", "--data" })]
     [InlineData(new[] { "mailbox", "add" }, new[] { "--kind", "--owner", "--owner-kind", "--data", "--password-stdin", "--certificate" })]
     [InlineData(new[] { "mailbox", "list" }, new[] { "--data" })]
     [InlineData(new[] { "mailbox", "remove" }, new[] { "--data" })]
@@ -104,6 +106,67 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "remove", "dr.petit@clinique.mssante.test", "--data", data)).ExitCode);
         Assert.Contains("closed", (await CaduceeProcess.RunAsync("mailbox", "list", "--data", data)).Stdout, StringComparison.Ordinal);
         var missing = await CaduceeProcess.RunAsync("mailbox", "remove", "nobody@clinique.mssante.test", "--data", data);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no mailbox nobody@clinique.mssante.test", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mailbox_show_update_suspend_resume_and_password_administer_an_existing_box_REQ21_REQ23_REQ24()
+    {
+        var data = Path.Combine(_dir.FullName, "admin");
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("init", "--domain", "clinique.mssante.test", "--data", data)).ExitCode);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "add", "secretariat@clinique.mssante.test", "--kind", "ORG", "--owner", "312345678900018", "--name", "Secrétariat", "--data", data)).ExitCode);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "add", "dr.petit@clinique.mssante.test", "--kind", "PER", "--owner", "10100000099", "--data", data)).ExitCode);
+
+        var update = await CaduceeProcess.RunAsync("mailbox", "update", "secretariat@clinique.mssante.test", "--liste-rouge", "true", "--description", "Secrétariat de cardiologie", "--service", "Cardiologie", "--responsible", "Mme Durand", "--rank", "1", "--data", data);
+        Assert.Equal(0, update.ExitCode);
+        Assert.Contains("now in liste rouge", update.Stdout, StringComparison.Ordinal);
+        var show = await CaduceeProcess.RunAsync("mailbox", "show", "secretariat@clinique.mssante.test", "--data", data);
+        Assert.Equal(0, show.ExitCode);
+        foreach (var line in new[] { "kind:         ORG", "status:       active", "owner:        structure 312345678900018", "name:         Secrétariat", "liste rouge:  yes", "description:  Secrétariat de cardiologie", "service:      Cardiologie", "responsible:  Mme Durand", "rank:         1" })
+        {
+            Assert.Contains(line, show.Stdout, StringComparison.Ordinal);
+        }
+
+        // Only the options given change; an empty value removes one.
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "update", "secretariat@clinique.mssante.test", "--description", "", "--data", data)).ExitCode);
+        show = await CaduceeProcess.RunAsync("mailbox", "show", "secretariat@clinique.mssante.test", "--data", data);
+        Assert.Contains("description:  -", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("liste rouge:  yes", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("service:      Cardiologie", show.Stdout, StringComparison.Ordinal);
+
+        var personal = await CaduceeProcess.RunAsync("mailbox", "update", "dr.petit@clinique.mssante.test", "--responsible", "X", "--data", data);
+        Assert.Equal(2, personal.ExitCode);
+        Assert.Contains("--responsible is for ORG and APP boxes (REQ-21)", personal.Stderr, StringComparison.Ordinal);
+        var nothing = await CaduceeProcess.RunAsync("mailbox", "update", "dr.petit@clinique.mssante.test", "--data", data);
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("nothing to change", nothing.Stderr, StringComparison.Ordinal);
+
+        // Lifecycle (REQ-23): active ⇄ suspended → closed, and closed is final.
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "suspend", "dr.petit@clinique.mssante.test", "--data", data)).ExitCode);
+        Assert.Contains("PER  suspended", (await CaduceeProcess.RunAsync("mailbox", "list", "--data", data)).Stdout, StringComparison.Ordinal);
+        Assert.Contains("already suspended", (await CaduceeProcess.RunAsync("mailbox", "suspend", "dr.petit@clinique.mssante.test", "--data", data)).Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "resume", "dr.petit@clinique.mssante.test", "--data", data)).ExitCode);
+        Assert.Contains("PER  active", (await CaduceeProcess.RunAsync("mailbox", "list", "--data", data)).Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, (await CaduceeProcess.RunAsync("mailbox", "remove", "dr.petit@clinique.mssante.test", "--data", data)).ExitCode);
+        var reopen = await CaduceeProcess.RunAsync("mailbox", "resume", "dr.petit@clinique.mssante.test", "--data", data);
+        Assert.Equal(1, reopen.ExitCode);
+        Assert.Contains("a closed mailbox stays closed (REQ-23)", reopen.Stderr, StringComparison.Ordinal);
+
+        // A new password, printed once, is the one stored (and the old one no longer is).
+        var password = await CaduceeProcess.RunAsync("mailbox", "password", "secretariat@clinique.mssante.test", "--data", data);
+        Assert.Equal(0, password.ExitCode);
+        var fresh = password.Stdout.Split('\n').Single(l => l.StartsWith("Password (shown once): ", StringComparison.Ordinal))["Password (shown once): ".Length..].Trim();
+        await using (var storage = await Caducee.Hosting.NodeStorage.OpenAsync(data, default))
+        {
+            var box = (await storage.Store.FindMailboxAsync(Caducee.Primitives.MailAddress.Parse("secretariat@clinique.mssante.test"), default))!;
+            var hash = (await storage.Store.GetPasswordHashAsync(box.Id, default))!;
+            Assert.True(Caducee.Core.Auth.PasswordHasher.Verify(fresh, hash));
+            Assert.False(Caducee.Core.Auth.PasswordHasher.Verify(fresh + "x", hash));
+            Assert.True(box.Metadata.ListeRouge);
+        }
+
+        var missing = await CaduceeProcess.RunAsync("mailbox", "show", "nobody@clinique.mssante.test", "--data", data);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("no mailbox nobody@clinique.mssante.test", missing.Stderr, StringComparison.Ordinal);
     }

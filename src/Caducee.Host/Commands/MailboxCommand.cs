@@ -8,13 +8,21 @@ using Caducee.Primitives;
 
 namespace Caducee.Host.Commands;
 
-/// <summary>`caducee mailbox add|list|remove`: administration of a node's mailboxes (BAL).</summary>
-internal static class MailboxCommand
+/// <summary>
+/// `caducee mailbox add|list|show|update|suspend|resume|password|remove`: administration of a node's
+/// mailboxes (BAL); the lifecycle and directory verbs are in MailboxCommand.Manage.cs.
+/// </summary>
+internal static partial class MailboxCommand
 {
-    public static Command Create() => new("mailbox", "Create, list and close mailboxes (BAL).")
+    public static Command Create() => new("mailbox", "Create, list, show, update, suspend, resume and close mailboxes (BAL).")
     {
         Add(),
         List(),
+        Show(),
+        Update(),
+        Lifecycle("suspend", MailboxStatus.Suspended, "Suspend a mailbox (REQ-23): mail to it is refused (550 5.2.1 mailbox disabled) and it cannot log in until resumed; nothing is deleted."),
+        Lifecycle("resume", MailboxStatus.Active, "Resume a suspended mailbox (REQ-23). A closed mailbox cannot be resumed."),
+        Password(),
         Remove(),
     };
 
