@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.Buffers;
 
-namespace Caducee.Imap.Protocol.Tests;
+namespace Caducee.Testing;
 
-/// <summary>Builds multi-segment sequences so the receiver is tested on input split at any byte (STYLE.md §4.9).</summary>
+/// <summary>Builds multi-segment sequences so parsers are tested on input split at any byte (STYLE.md §4.9).</summary>
 internal static class Split
 {
     /// <summary>A sequence of the bytes cut at the given positions.</summary>
