@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using Caducee.Core.Model;
 using Caducee.EndToEnd.Tests.Infrastructure;
@@ -240,108 +239,4 @@ internal static class Bench
 
     private static void Print(LoadResult r) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {r.Mode}: {r.Messages} messages in {r.Elapsed.TotalSeconds:F1} s = {r.MessagesPerSecond:F0} msg/s; end-of-data → 250: p50 {r.Percentile(50):F1} ms, p99 {r.Percentile(99):F1} ms; failures {r.Failures}"));
-}
-
-/// <summary>The node under test: `caducee serve` from the Host's Release build, its output kept in a file.</summary>
-internal sealed class CaduceeNode : IDisposable
-{
-    private readonly Process _process;
-    private readonly StreamWriter _log;
-    private readonly StringBuilder _head = new();
-
-    private CaduceeNode(Process process, StreamWriter log)
-    {
-        _process = process;
-        _log = log;
-    }
-
-    public static CaduceeNode Start(string config, string logFile)
-    {
-        var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Caducee.Host", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Name, "caducee.dll"));
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException("build the Host first (./build.sh bench smtp does)", dll);
-        }
-
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "serve", "--config", config })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var node = new CaduceeNode(Process.Start(info)!, new StreamWriter(logFile) { AutoFlush = false });
-        node._process.OutputDataReceived += (_, e) => node.Append(e.Data);
-        node._process.ErrorDataReceived += (_, e) => node.Append(e.Data);
-        node._process.BeginOutputReadLine();
-        node._process.BeginErrorReadLine();
-        return node;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.WriteLine(line);
-            if (_head.Length < 64 * 1024)
-            {
-                _head.AppendLine(line);
-            }
-        }
-    }
-
-    public async Task WaitUntilRunningAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            lock (_log)
-            {
-                if (_head.ToString().Contains("Caducée node running", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                lock (_log)
-                {
-                    throw new InvalidOperationException("caducee serve did not start:\n" + _head);
-                }
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await kill!.WaitForExitAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(cts.Token);
-        }
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
-        lock (_log)
-        {
-            _log.Dispose();
-        }
-    }
 }
