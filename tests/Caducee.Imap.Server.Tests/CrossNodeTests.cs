@@ -2,7 +2,6 @@
 using System.Globalization;
 using Caducee.Hosting.Configuration;
 using Caducee.Imap.Server.Tests.Infrastructure;
-using Caducee.Testing;
 
 namespace Caducee.Imap.Server.Tests;
 

@@ -3,7 +3,6 @@ using System.Text;
 using Caducee.Hosting;
 using Caducee.Hosting.Configuration;
 using Caducee.Smtp.Server.Tests.Infrastructure;
-using Caducee.Testing;
 using Npgsql;
 
 namespace Caducee.Smtp.Server.Tests;

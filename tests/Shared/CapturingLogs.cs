@@ -2,7 +2,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Caducee.Imap.Server.Tests.Infrastructure;
+namespace Caducee.Testing;
 
 /// <summary>Every log line, with its event id, so tests can assert on events and on what is never logged.</summary>
 public sealed class CapturingLogs : ILoggerProvider
