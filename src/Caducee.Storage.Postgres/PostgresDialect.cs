@@ -66,6 +66,8 @@ public sealed class PostgresDialect : SqlDialect
     /// <summary>Two round trips each: a batch runs without them, and again with them only if one of its writes fails.</summary>
     public override bool SavepointsAreCheap => false;
 
+    public override bool WritableCtes => true;
+
     public override string Location { get; }
 
     /// <summary>The database name (for messages and tests).</summary>

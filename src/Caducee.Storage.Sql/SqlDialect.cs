@@ -67,6 +67,12 @@ public abstract class SqlDialect
     /// </summary>
     public virtual bool SavepointsAreCheap => true;
 
+    /// <summary>
+    /// Whether a common table expression may write (PostgreSQL): a delivery to a local recipient then costs
+    /// one round trip instead of two. SQLite has no writing CTEs, and its calls are in-process anyway.
+    /// </summary>
+    public virtual bool WritableCtes => false;
+
     /// <summary>Where the data lives, for messages (a file path, or a database on a server); never a secret.</summary>
     public virtual string Location => Name;
 
