@@ -123,8 +123,8 @@ public sealed class NodeStorage : IAsyncDisposable, IDisposable
         var blobs = new FileBlobStore(settings.BlobPath ?? layout.Blobs, keys, clock, settings.GroupFlush);
         SqlMailStore store = settings.Provider switch
         {
-            StoreProvider.Postgres => new PostgresMailStore(settings.ConnectionString!, blobs, keys, clock),
-            _ => new SqliteMailStore(layout.Database, blobs, keys, clock),
+            StoreProvider.Postgres => new PostgresMailStore(settings.ConnectionString!, blobs, keys, clock) { FolderStates = new(settings.FolderStateCache) },
+            _ => new SqliteMailStore(layout.Database, blobs, keys, clock) { FolderStates = new(settings.FolderStateCache) },
         };
         return (store, blobs);
     }

@@ -38,7 +38,7 @@ public partial class SqlMailStore : IMailStore, IQueueStore, IChangeFeed, IStore
 
     /// <summary>
     /// The states of the large folders this node read last (<see cref="FolderStateCache"/>): by default up to
-    /// 2,000,000 messages (about 64 MB); a store built with a budget of 0 reads every state whole.
+    /// 2,000,000 messages (about 64 MB; <c>Store:FolderStateCache</c>); with a budget of 0 every state is read whole.
     /// </summary>
     public FolderStateCache FolderStates { get; init; } = new(2_000_000);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using Caducee.EndToEnd.Tests.Infrastructure;
+using Caducee.Hosting;
 using Caducee.Hosting.Configuration;
 using Caducee.Testing;
 using Npgsql;
@@ -33,6 +34,24 @@ public sealed class StoreConfigurationTests : IDisposable
         Assert.False(Store(("Store:BlobFlush", "file")).GroupFlush);
         var ex = Assert.Throws<ConfigurationException>(() => Store(("Store:BlobFlush", "never")));
         Assert.Equal("Store:BlobFlush", ex.Key);
+        Assert.Equal(2_000_000, Store().FolderStateCache);
+        Assert.Equal(0, Store(("Store:FolderStateCache", "0")).FolderStateCache);
+        Assert.Equal(500_000, Store(("Store:FolderStateCache", "500000")).FolderStateCache);
+        var cache = Assert.Throws<ConfigurationException>(() => Store(("Store:FolderStateCache", "64MB")));
+        Assert.Equal("Store:FolderStateCache", cache.Key);
+    }
+
+    [Fact]
+    public async Task The_folder_state_cache_budget_reaches_the_store()
+    {
+        var dir = Path.Combine(_dir.FullName, "cache");
+        await using (var storage = await NodeStorage.OpenAsync(dir, default, store: Store(("Store:FolderStateCache", "123456"))))
+        {
+            Assert.Equal(123_456, storage.Store.FolderStates.Budget);
+        }
+
+        await using var defaults = await NodeStorage.OpenAsync(dir, default);
+        Assert.Equal(StoreSettings.DefaultFolderStateCache, defaults.Store.FolderStates.Budget);
     }
 
     [Theory]

@@ -161,8 +161,11 @@ public enum StoreProvider
 /// default: message files written at the same time share one <c>syncfs</c>; <c>file</c>: each is fsynced on
 /// its own, for a file system other programs write to a lot).
 /// </summary>
-public sealed record StoreSettings(StoreProvider Provider, string? ConnectionString = null, string? BlobPath = null, bool GroupFlush = true)
+public sealed record StoreSettings(StoreProvider Provider, string? ConnectionString = null, string? BlobPath = null, bool GroupFlush = true, long FolderStateCache = StoreSettings.DefaultFolderStateCache)
 {
+    /// <summary>Message states a node keeps for large folders by default (32 bytes each: about 64 MB).</summary>
+    public const long DefaultFolderStateCache = 2_000_000;
+
     public static readonly StoreSettings Default = new(StoreProvider.Sqlite);
 
     /// <summary>Never prints the connection string (it may hold a password).</summary>
@@ -402,6 +405,11 @@ public static class NodeSettings
             "file" => false,
             _ => throw new ConfigurationException("Store:BlobFlush", $"'{c["Store:BlobFlush"]}' is not allowed", "group (message files written together share one flush; the default) or file (each file flushed on its own)"),
         };
+        var cache = c["Store:FolderStateCache"] is { } cacheText && !string.IsNullOrWhiteSpace(cacheText)
+            ? long.TryParse(cacheText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var states)
+                ? states
+                : throw new ConfigurationException("Store:FolderStateCache", $"'{cacheText}' is not a number of message states", "an integer, e.g. 2000000 (about 64 MB; 0 keeps none)")
+            : StoreSettings.DefaultFolderStateCache;
         if (provider == StoreProvider.Sqlite)
         {
             if (!string.IsNullOrWhiteSpace(connectionString))
@@ -409,7 +417,7 @@ public static class NodeSettings
                 throw new ConfigurationException("Store:ConnectionString", "set while Store:Provider is sqlite (the SQLite file is always DIR/caducee.db)", "Store:Provider set to postgres with it, or no Store:ConnectionString");
             }
 
-            return new StoreSettings(provider, null, blobPath, groupFlush);
+            return new StoreSettings(provider, null, blobPath, groupFlush, cache);
         }
 
         const string Example = "an Npgsql connection string, e.g. \"Host=db.example;Database=caducee;Username=caducee;Password=…\" (or the environment variable CADUCEE__Store__ConnectionString, which keeps the password out of the file)";
@@ -423,7 +431,7 @@ public static class NodeSettings
             throw new ConfigurationException("Store:ConnectionString", error, Example);
         }
 
-        return new StoreSettings(provider, connectionString.Trim(), blobPath, groupFlush);
+        return new StoreSettings(provider, connectionString.Trim(), blobPath, groupFlush, cache);
     }
 
     /// <summary>
