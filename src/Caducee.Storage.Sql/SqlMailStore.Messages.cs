@@ -61,13 +61,25 @@ public partial class SqlMailStore
             }
         }
 
+        // No ORDER BY: the rows come in UID order from the primary key when the planner uses it, and are sorted
+        // here when it does not. PostgreSQL without statistics yet (a freshly loaded folder) otherwise picked the
+        // MODSEQ index and an on-disk sort: 40 ms of server time for 100,000 rows instead of 15.
         var messages = new List<MessageState>(folder.MessageCount);
-        await using (var cmd = s.Command("SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = @f ORDER BY uid;", ("@f", folder.Id)))
+        await using (var cmd = s.Command("SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = @f;", ("@f", folder.Id)))
         {
             await _dialect.ReadMessageStatesAsync(cmd, messages, cancellationToken).ConfigureAwait(false);
         }
 
         MessageState[] all = [.. messages];
+        for (var i = 1; i < all.Length; i++)
+        {
+            if (all[i].Uid < all[i - 1].Uid)
+            {
+                Array.Sort(all, static (a, b) => a.Uid.CompareTo(b.Uid));
+                break;
+            }
+        }
+
         FolderStates.Count(hit: false, merged: false);
         FolderStates.Put(folder.Id, folder.UidValidity, folder.HighestModSeq, all);
         return all;

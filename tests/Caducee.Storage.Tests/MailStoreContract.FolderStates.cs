@@ -70,6 +70,21 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task A_state_read_whole_is_in_UID_order_even_when_updated_rows_lie_elsewhere_on_disk()
+    {
+        var box = await NewBoxAsync("ordre", MailboxKind.Org);
+        var inbox = await FolderAsync(box);
+        await Store.AppendAsync(inbox.Id, [.. Enumerable.Range(1, 50).Select(i => new AppendMessage(Message("o" + i.ToString(CultureInfo.InvariantCulture))))], Ct);
+
+        // Updated rows get new versions at the end of the table (PostgreSQL), so a scan meets them last.
+        await Store.StoreFlagsAsync(inbox.Id, [1, 2, 3, 25], FlagChange.Add(MessageFlags.Seen), null, Ct);
+        await Store.StoreFlagsAsync(inbox.Id, [2], FlagChange.Add(MessageFlags.Flagged), null, Ct);
+        var state = await Store.LoadFolderStateAsync(inbox.Id, Ct);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), state.Messages.Select(m => m.Uid));
+        Assert.Equal(await RowsReadWholeAsync(inbox.Id), Rows(state));
+    }
+
+    [Fact]
     public async Task A_folder_recreated_with_a_new_UIDVALIDITY_is_never_served_from_the_old_state()
     {
         var box = await NewBoxAsync("recree", MailboxKind.Org);
