@@ -72,23 +72,25 @@ public sealed class FolderStateCache
         }
     }
 
-    internal void Count(bool hit, bool merged)
+    internal void Count(Load load)
     {
         lock (_lock)
         {
-            if (hit)
+            _ = load switch
             {
-                Hits++;
-            }
-            else if (merged)
-            {
-                Merges++;
-            }
-            else
-            {
-                Misses++;
-            }
+                Load.Hit => ++Hits,
+                Load.Merge => ++Merges,
+                _ => ++Misses,
+            };
         }
+    }
+
+    /// <summary>How a load was served: the cached array, merged with changes, or read whole.</summary>
+    internal enum Load
+    {
+        Hit,
+        Merge,
+        Whole,
     }
 
     /// <summary>Keeps a state read in a snapshot at <paramref name="modSeq"/>; an entry of a later snapshot is not replaced by an older one.</summary>

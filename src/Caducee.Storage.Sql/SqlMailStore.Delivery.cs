@@ -149,21 +149,28 @@ public partial class SqlMailStore
             return new LocalDelivery(mailboxId, null, null, folderId, row.Uid);
         }
 
-        if (row.Status != MailboxStatus.Active)
+        return RefusalOf(mailboxId, row.Status, row.Usage, row.Inbox, size)
+            ?? new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
+    }
+
+    /// <summary>Why a recipient cannot take a message (disabled, over quota, no INBOX), or null when it can; one rule for both delivery paths.</summary>
+    private static LocalDelivery? RefusalOf(long mailboxId, MailboxStatus status, QuotaUsage usage, long? inbox, long size)
+    {
+        if (status != MailboxStatus.Active)
         {
-            return new LocalDelivery(mailboxId, MailError.MailboxDisabled, $"the mailbox is {StatusCode(row.Status)}", 0, 0);
+            return new LocalDelivery(mailboxId, MailError.MailboxDisabled, $"the mailbox is {StatusCode(status)}", 0, 0);
         }
 
         try
         {
-            CheckQuota(row.Usage, 1, size);
+            CheckQuota(usage, 1, size);
         }
         catch (MailException ex)
         {
             return new LocalDelivery(mailboxId, MailError.OverQuota, ex.Message, 0, 0);
         }
 
-        return new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
+        return inbox is null ? new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0) : null;
     }
 
     /// <summary>One local recipient: refused (closed error) or delivered to its INBOX with the next UID; <paramref name="views"/>, when given, is inserted first (same round trip).</summary>
@@ -199,25 +206,12 @@ public partial class SqlMailStore
             return new LocalDelivery(mailboxId, MailError.NotFound, "no such mailbox", 0, 0);
         }
 
-        var (status, usage, inbox) = row;
-        if (status != MailboxStatus.Active)
+        if (RefusalOf(mailboxId, row.Status, row.Usage, row.Inbox, size) is { } refused)
         {
-            return new LocalDelivery(mailboxId, MailError.MailboxDisabled, $"the mailbox is {StatusCode(status)}", 0, 0);
+            return refused;
         }
 
-        try
-        {
-            CheckQuota(usage, 1, size);
-        }
-        catch (MailException ex)
-        {
-            return new LocalDelivery(mailboxId, MailError.OverQuota, ex.Message, 0, 0);
-        }
-
-        if (inbox is not { } folderId)
-        {
-            return new LocalDelivery(mailboxId, MailError.NotFound, "the mailbox has no INBOX", 0, 0);
-        }
+        var folderId = row.Inbox!.Value;
 
         // The next UID and MODSEQ (the folder's row lock), the message row and the usage, in one command: one
         // round trip to a database server. The row takes the values the UPDATE just gave the folder.

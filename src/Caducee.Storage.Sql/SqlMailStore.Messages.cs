@@ -39,7 +39,7 @@ public partial class SqlMailStore
         var cached = FolderStates.Find(folder.Id, folder.UidValidity);
         if (cached is not null && cached.ModSeq == folder.HighestModSeq && cached.Messages.Length == folder.MessageCount)
         {
-            FolderStates.Count(hit: true, merged: false);
+            FolderStates.Count(FolderStateCache.Load.Hit);
             return cached.Messages;
         }
 
@@ -55,7 +55,7 @@ public partial class SqlMailStore
             var merged = FolderStateCache.Merge(cached.Messages, changed, expunged);
             if (merged.Length == folder.MessageCount)
             {
-                FolderStates.Count(hit: false, merged: true);
+                FolderStates.Count(FolderStateCache.Load.Merge);
                 FolderStates.Put(folder.Id, folder.UidValidity, folder.HighestModSeq, merged);
                 return merged;
             }
@@ -80,7 +80,7 @@ public partial class SqlMailStore
             }
         }
 
-        FolderStates.Count(hit: false, merged: false);
+        FolderStates.Count(FolderStateCache.Load.Whole);
         FolderStates.Put(folder.Id, folder.UidValidity, folder.HighestModSeq, all);
         return all;
     }

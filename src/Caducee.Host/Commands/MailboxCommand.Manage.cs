@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using Caducee.Core.Auth;
 using Caducee.Core.Model;
 using Caducee.Hosting;
@@ -197,20 +196,10 @@ internal static partial class MailboxCommand
         var command = new Command("password", "Replace a mailbox's password (PBKDF2-SHA256 hash); a generated one is printed once. Sessions already open are not closed.") { address, passwordStdin, data, config };
         command.SetAction((parse, ct) => CommonOptions.GuardAsync(async () =>
         {
-            string password;
             var generated = !parse.GetValue(passwordStdin);
-            if (generated)
+            if (await NewPasswordAsync(generated, ct).ConfigureAwait(false) is not { } password)
             {
-                password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
-            }
-            else
-            {
-                password = (await Console.In.ReadLineAsync(ct).ConfigureAwait(false))?.TrimEnd('\r', '\n') ?? string.Empty;
-                if (password.Length < 12)
-                {
-                    await Console.Error.WriteLineAsync("error: the password read from standard input must have at least 12 characters").ConfigureAwait(false);
-                    return 2;
-                }
+                return 2;
             }
 
             await using var storage = await CommonOptions.OpenStorageAsync(parse, data, config, ct).ConfigureAwait(false);

@@ -75,20 +75,10 @@ internal static partial class MailboxCommand
                 }
             }
 
-            string password;
             var generated = !parse.GetValue(passwordStdin);
-            if (generated)
+            if (await NewPasswordAsync(generated, ct).ConfigureAwait(false) is not { } password)
             {
-                password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
-            }
-            else
-            {
-                password = (await Console.In.ReadLineAsync(ct).ConfigureAwait(false))?.TrimEnd('\r', '\n') ?? string.Empty;
-                if (password.Length < 12)
-                {
-                    await Console.Error.WriteLineAsync("error: the password read from standard input must have at least 12 characters").ConfigureAwait(false);
-                    return 2;
-                }
+                return 2;
             }
 
             if (string.IsNullOrWhiteSpace(parse.GetValue(owner)))
@@ -145,6 +135,27 @@ internal static partial class MailboxCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A new password: generated (16 characters), or read from standard input (12 characters or more; otherwise
+    /// the error is printed and null returned).
+    /// </summary>
+    private static async Task<string?> NewPasswordAsync(bool generate, CancellationToken cancellationToken)
+    {
+        if (generate)
+        {
+            return Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+        }
+
+        var password = (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.TrimEnd('\r', '\n') ?? string.Empty;
+        if (password.Length < 12)
+        {
+            await Console.Error.WriteLineAsync("error: the password read from standard input must have at least 12 characters").ConfigureAwait(false);
+            return null;
+        }
+
+        return password;
     }
 
     private static Command List()
